@@ -1,0 +1,15 @@
+/** gagent debug db: where the database is, its schema version, and how many rows each table holds. */
+import type { CommandHandler } from '../context.js';
+
+export const debugDbCommand: CommandHandler = async (ctx) => {
+  const store = ctx.store();
+  const report = { path: store.path, schemaVersion: store.schemaVersion(), rows: store.rowCounts() };
+  ctx.output.result(report, () =>
+    [
+      `database        ${report.path}`,
+      `schema version  ${report.schemaVersion}`,
+      ...Object.entries(report.rows).map(([table, n]) => `${table.padEnd(18)} ${String(n).padStart(6)}`),
+    ].join('\n'),
+  );
+  return 0;
+};

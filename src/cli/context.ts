@@ -1,0 +1,22 @@
+/** What every command implementation receives: config, output, a store opened on demand, and an abort signal. */
+import type { Config } from '../config.js';
+import { InterruptedError } from '../errors.js';
+import type { Redactor } from '../redact.js';
+import type { Store } from '../store/store.js';
+import type { Output } from './output.js';
+
+export interface CommandContext {
+  config: Config;
+  output: Output;
+  redactor: Redactor;
+  /** Aborted on Ctrl+C / SIGTERM. */
+  signal: AbortSignal;
+  /** Opens the database once per command; execute() closes it. */
+  store(): Store;
+}
+
+export function throwIfAborted(signal: AbortSignal): void {
+  if (signal.aborted) throw new InterruptedError();
+}
+
+export type CommandHandler = (ctx: CommandContext, args: string[], options: Record<string, unknown>) => Promise<number>;

@@ -1,0 +1,79 @@
+/** Exit codes of DESIGN §2; scripts rely on them, so they never change meaning. */
+export const ExitCode = {
+  Ok: 0,
+  Failure: 1,
+  Usage: 2,
+  NotAuthorized: 3,
+  Unreachable: 4,
+  RunFailed: 5,
+  MaxSteps: 6,
+  Interrupted: 130,
+} as const;
+
+export type ExitCodeValue = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error meant for the user: `message` is one sentence saying what is wrong,
+ * `hint` says how to fix it. The CLI prints both and exits with `exitCode`.
+ */
+export class GagentError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: ExitCodeValue = ExitCode.Failure,
+    readonly hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = new.target.name;
+  }
+}
+
+export class UsageError extends GagentError {
+  constructor(message: string, hint?: string) {
+    super(message, ExitCode.Usage, hint);
+  }
+}
+
+export class NotAuthorizedError extends GagentError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.NotAuthorized, hint, options);
+  }
+}
+
+export class UnreachableError extends GagentError {
+  constructor(message: string, hint?: string, options?: { cause?: unknown }) {
+    super(message, ExitCode.Unreachable, hint, options);
+  }
+}
+
+/** Ctrl+C or SIGTERM while a command was waiting. */
+export class InterruptedError extends GagentError {
+  constructor(message = 'Interrupted.') {
+    super(message, ExitCode.Interrupted);
+  }
+}
+
+export function errorMessage(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
+
+/** True for errors that mean "could not reach the other side" (refused, DNS, reset, timeout). */
+export function isNetworkError(err: unknown): boolean {
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const code = (current as { code?: unknown }).code;
+    if (
+      typeof code === 'string' &&
+      /^(ECONNREFUSED|ECONNRESET|ENOTFOUND|EAI_AGAIN|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|EPIPE|UND_ERR_\w+)$/.test(
+        code,
+      )
+    ) {
+      return true;
+    }
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
+}

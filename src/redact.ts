@@ -1,0 +1,68 @@
+/** Secrets never reach output unredacted (DESIGN §9). Everything printed passes through a Redactor. */
+
+export const REDACTED = '[REDACTED]';
+
+const SECRET_NAME = /(authorization|api[-_]?key|token|secret|password|cookie|credential|session[-_]?key)/i;
+/** Headers that look like secrets by name but identify things rather than grant access. */
+const PUBLIC_HEADERS = new Set(['x-connected-account-id', 'x-auth-config-id', 'mcp-session-id']);
+
+export function isSecretName(name: string): boolean {
+  const lower = name.toLowerCase();
+  if (PUBLIC_HEADERS.has(lower)) return false;
+  return SECRET_NAME.test(lower);
+}
+
+export function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    out[name] = isSecretName(name) ? REDACTED : value;
+  }
+  return out;
+}
+
+/** Redacts query parameters whose names look secret (api_key=…, token=…). */
+export function redactUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return url;
+  }
+  for (const name of [...parsed.searchParams.keys()]) {
+    if (isSecretName(name)) parsed.searchParams.set(name, REDACTED);
+  }
+  if (parsed.password) parsed.password = REDACTED;
+  return parsed.toString();
+}
+
+/**
+ * Scrubs known secret values out of any text. Built per command from the config,
+ * so it knows the actual keys in use; it is the last line of defence for error
+ * messages that echo a request.
+ */
+export class Redactor {
+  private readonly secrets: string[];
+
+  constructor(secrets: Iterable<string | undefined>) {
+    // Longest first so a key that contains another is replaced whole; very short values would
+    // redact ordinary words, so they are not treated as secrets.
+    this.secrets = [...new Set([...secrets].filter((s): s is string => !!s && s.length >= 6))].sort(
+      (a, b) => b.length - a.length,
+    );
+  }
+
+  add(secret: string | undefined): void {
+    if (secret && secret.length >= 6 && !this.secrets.includes(secret)) {
+      this.secrets.push(secret);
+      this.secrets.sort((a, b) => b.length - a.length);
+    }
+  }
+
+  redact(text: string): string {
+    let out = text;
+    for (const secret of this.secrets) {
+      if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    }
+    return out.replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`);
+  }
+}

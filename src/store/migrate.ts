@@ -1,0 +1,77 @@
+/**
+ * Applies the SQL that drizzle-kit generated into drizzle/. drizzle-orm's own migrator reads the
+ * applied list before taking a lock (two fresh processes race) and hashes every file on every
+ * open (start-up cost), so this one keeps the version in PRAGMA user_version and migrates under
+ * BEGIN IMMEDIATE, re-checking once it holds the write lock.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type Database from 'better-sqlite3';
+import { z } from 'zod';
+
+const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url));
+
+const journalSchema = z.object({
+  entries: z.array(z.object({ idx: z.number().int(), tag: z.string() })),
+});
+
+export interface Migration {
+  version: number;
+  tag: string;
+  statements: string[];
+}
+
+export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
+  const journal = journalSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')));
+  return journal.entries
+    .sort((a, b) => a.idx - b.idx)
+    .map((entry) => ({
+      version: entry.idx + 1,
+      tag: entry.tag,
+      statements: fs
+        .readFileSync(path.join(dir, `${entry.tag}.sql`), 'utf8')
+        .split('--> statement-breakpoint')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    }));
+}
+
+/** The number of migrations the code knows; cheap (reads only the journal). */
+export function latestSchemaVersion(dir = MIGRATIONS_DIR): number {
+  const journal = journalSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')));
+  return journal.entries.length;
+}
+
+export function schemaVersion(sqlite: Database.Database): number {
+  return sqlite.pragma('user_version', { simple: true }) as number;
+}
+
+/** Brings the database to the latest schema. Returns the version it ends at. */
+export function migrate(sqlite: Database.Database, dir = MIGRATIONS_DIR): number {
+  const latest = latestSchemaVersion(dir);
+  const current = schemaVersion(sqlite);
+  if (current > latest) {
+    throw new Error(
+      `The database has schema version ${current}, newer than this gagent understands (${latest}); upgrade gagent.`,
+    );
+  }
+  if (current === latest) return current;
+
+  const migrations = loadMigrations(dir);
+  sqlite.exec('BEGIN IMMEDIATE');
+  try {
+    // Another process may have migrated while we waited for the lock.
+    const locked = schemaVersion(sqlite);
+    for (const migration of migrations) {
+      if (migration.version <= locked) continue;
+      for (const statement of migration.statements) sqlite.exec(statement);
+      sqlite.pragma(`user_version = ${migration.version}`);
+    }
+    sqlite.exec('COMMIT');
+  } catch (err) {
+    sqlite.exec('ROLLBACK');
+    throw err;
+  }
+  return latest;
+}

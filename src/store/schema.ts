@@ -1,0 +1,128 @@
+/** The whole schema of DESIGN §4. Timestamps are ISO-8601 UTC strings. drizzle-kit generates drizzle/ from this. */
+import { sql } from 'drizzle-orm';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/** Account states a user can see (status --json). */
+export const ACCOUNT_STATUSES = ['NOT_CONNECTED', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'DISCONNECTED'] as const;
+export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
+
+export const RUN_STATUSES = ['running', 'done', 'failed', 'max_steps', 'interrupted', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+export const STEP_KINDS = ['gui', 'mcp'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
+
+const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
+
+export const users = sqliteTable('users', {
+  id: text('id').primaryKey(),
+  createdAt: text('created_at').notNull().default(now),
+});
+
+export const authConfigs = sqliteTable('auth_configs', {
+  id: text('id').primaryKey(),
+  provider: text('provider').notNull(),
+  toolkitSlug: text('toolkit_slug').notNull(),
+  authScheme: text('auth_scheme'),
+  status: text('status').notNull(),
+  updatedAt: text('updated_at').notNull().default(now),
+});
+
+export const connectedAccounts = sqliteTable(
+  'connected_accounts',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    authConfigId: text('auth_config_id')
+      .notNull()
+      .references(() => authConfigs.id),
+    provider: text('provider').notNull(),
+    status: text('status').$type<AccountStatus>().notNull(),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [
+    uniqueIndex('connected_accounts_user_auth_config').on(t.userId, t.authConfigId),
+    index('connected_accounts_user_provider').on(t.userId, t.provider),
+  ],
+);
+
+export const mcpConnections = sqliteTable(
+  'mcp_connections',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id),
+    provider: text('provider').notNull(),
+    connectedAccountId: text('connected_account_id'),
+    url: text('url'),
+    /** Non-secret headers only (account and auth-config ids); the API key is added at call time. */
+    headers: text('headers', { mode: 'json' }).$type<Record<string, string>>(),
+    status: text('status').$type<AccountStatus>().notNull(),
+    updatedAt: text('updated_at').notNull().default(now),
+  },
+  (t) => [uniqueIndex('mcp_connections_user_provider').on(t.userId, t.provider)],
+);
+
+export const syncState = sqliteTable(
+  'sync_state',
+  {
+    userId: text('user_id').notNull(),
+    provider: text('provider').notNull(),
+    lastSyncedAt: text('last_synced_at').notNull(),
+    lastStatus: text('last_status').$type<AccountStatus>().notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.provider] })],
+);
+
+export const oauthPending = sqliteTable(
+  'oauth_pending',
+  {
+    state: text('state').primaryKey(),
+    userId: text('user_id').notNull(),
+    provider: text('provider').notNull(),
+    authConfigId: text('auth_config_id'),
+    connectedAccountId: text('connected_account_id'),
+    redirectUrl: text('redirect_url'),
+    callbackUrl: text('callback_url'),
+    createdAt: text('created_at').notNull().default(now),
+    expiresAt: text('expires_at').notNull(),
+  },
+  (t) => [index('oauth_pending_user_provider').on(t.userId, t.provider)],
+);
+
+export const runs = sqliteTable(
+  'runs',
+  {
+    id: text('id').primaryKey(),
+    userId: text('user_id').notNull(),
+    task: text('task').notNull(),
+    status: text('status').$type<RunStatus>().notNull(),
+    model: text('model').notNull(),
+    controller: text('controller').notNull(),
+    startedAt: text('started_at').notNull().default(now),
+    finishedAt: text('finished_at'),
+    /** Why the run ended, in one sentence (fail reason, error, max steps). */
+    summary: text('summary'),
+  },
+  (t) => [index('runs_user_started').on(t.userId, t.startedAt)],
+);
+
+export const runSteps = sqliteTable(
+  'run_steps',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    kind: text('kind').$type<StepKind>().notNull(),
+    plan: text('plan'),
+    action: text('action', { mode: 'json' }).$type<unknown>(),
+    outcome: text('outcome', { mode: 'json' }).$type<unknown>(),
+    reflection: text('reflection'),
+    durationMs: integer('duration_ms'),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);
