@@ -19,4 +19,8 @@ export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError();
 }
 
-export type CommandHandler = (ctx: CommandContext, args: string[], options: Record<string, unknown>) => Promise<number>;
+export type CommandHandler = (
+  ctx: CommandContext,
+  args: string[],
+  options: Record<string, unknown>,
+) => Promise<number>;

@@ -40,7 +40,11 @@ function configFlags(options: Record<string, unknown>): ConfigFlags {
 
 export async function execute(invocation: Invocation): Promise<number> {
   const redactor = new Redactor([]);
-  const output = new Output({ stdout: process.stdout, stderr: process.stderr }, redactor, invocation.options.json === true);
+  const output = new Output(
+    { stdout: process.stdout, stderr: process.stderr },
+    redactor,
+    invocation.options.json === true,
+  );
   const abort = new AbortController();
   let interrupts = 0;
   const onSignal = () => {

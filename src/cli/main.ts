@@ -29,7 +29,9 @@ export interface Invocation {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -54,7 +56,9 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     (name: CommandName) =>
     async (...params: unknown[]) => {
       const cmd = params[params.length - 1] as Command;
-      const args = params.slice(0, -2).flatMap((p) => (Array.isArray(p) ? p.map(String) : p === undefined ? [] : [String(p)]));
+      const args = params
+        .slice(0, -2)
+        .flatMap((p) => (Array.isArray(p) ? p.map(String) : p === undefined ? [] : [String(p)]));
       await onInvoke({ name, args, options: cmd.opts() });
     };
 
@@ -63,7 +67,10 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     .description("connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug)")
     .argument('<provider>', 'gmail, slack, or another Composio toolkit slug')
     .addOption(userOption())
-    .option('--no-browser', 'print the link instead of opening a browser; completes by polling (SSH-friendly)')
+    .option(
+      '--no-browser',
+      'print the link instead of opening a browser; completes by polling (SSH-friendly)',
+    )
     .option('--timeout <seconds>', 'how long to wait for the authorization', '300')
     .addOption(jsonOption())
     .action(action('connect'));
@@ -93,12 +100,10 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     .option('--model <spec>', 'openai:<model> or anthropic:<model> (default: $GAGENT_MODEL)')
     .option('--grounding-model <spec>', 'a separate grounding model (default: the main model grounds itself)')
     .addOption(
-      new Option('--controller <name>', 'where GUI actions run (default: $GAGENT_CONTROLLER, else local)').choices([
-        'local',
-        'browser',
-        'osworld',
-        'none',
-      ]),
+      new Option(
+        '--controller <name>',
+        'where GUI actions run (default: $GAGENT_CONTROLLER, else local)',
+      ).choices(['local', 'browser', 'osworld', 'none']),
     )
     .option('--controller-url <url>', 'the osworld controller URL (default: $GAGENT_CONTROLLER_URL)')
     .option('--url <url>', 'start page for the browser controller')
@@ -136,13 +141,19 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     .description('call one tool and print its result')
     .argument('<provider>', 'the provider or MCP server name')
     .argument('<tool>', 'the tool name (as listed by tools list)')
-    .option('--arg <key=value>', 'an argument; the value is parsed as JSON where it parses (repeatable)', collect)
+    .option(
+      '--arg <key=value>',
+      'an argument; the value is parsed as JSON where it parses (repeatable)',
+      collect,
+    )
     .option('--args-json <json>', 'all arguments as one JSON object')
     .addOption(userOption())
     .addOption(jsonOption())
     .action(action('tools-call'));
 
-  const debugCmd = program.command('debug').description('look inside: registry, redirect, Composio, database');
+  const debugCmd = program
+    .command('debug')
+    .description('look inside: registry, redirect, Composio, database');
   debugCmd
     .command('mcp-client')
     .description('MCP servers of the user: source, URL, headers (redacted), session, state, latency, tools')
@@ -191,7 +202,8 @@ export async function main(argv: string[]): Promise<number> {
   });
   program.exitOverride();
   program.configureOutput({
-    outputError: (text, write) => write(text.startsWith('error:') ? `gagent: ${text.slice('error: '.length)}` : text),
+    outputError: (text, write) =>
+      write(text.startsWith('error:') ? `gagent: ${text.slice('error: '.length)}` : text),
   });
   try {
     await program.parseAsync(argv);

@@ -1,7 +1,14 @@
 /** Users, auth configs, connected accounts and MCP connections: the rows a connect writes. */
 import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
-import { type AccountStatus, authConfigs, connectedAccounts, mcpConnections, syncState, users } from './schema.js';
+import {
+  type AccountStatus,
+  authConfigs,
+  connectedAccounts,
+  mcpConnections,
+  syncState,
+  users,
+} from './schema.js';
 
 export interface FinalizeInput {
   userId: string;
@@ -114,11 +121,21 @@ export class AccountRepository {
           updatedAt: at,
         };
         tx.insert(mcpConnections)
-          .values({ id: mcpConnectionId(input.userId, input.provider), userId: input.userId, provider: input.provider, ...mcpRow })
+          .values({
+            id: mcpConnectionId(input.userId, input.provider),
+            userId: input.userId,
+            provider: input.provider,
+            ...mcpRow,
+          })
           .onConflictDoUpdate({ target: mcpConnections.id, set: mcpRow })
           .run();
         tx.insert(syncState)
-          .values({ userId: input.userId, provider: input.provider, lastSyncedAt: input.syncedAt, lastStatus: 'ACTIVE' })
+          .values({
+            userId: input.userId,
+            provider: input.provider,
+            lastSyncedAt: input.syncedAt,
+            lastStatus: 'ACTIVE',
+          })
           .onConflictDoUpdate({
             target: [syncState.userId, syncState.provider],
             set: { lastSyncedAt: input.syncedAt, lastStatus: 'ACTIVE' },
@@ -164,7 +181,13 @@ export class AccountRepository {
    * Records what Composio says about an account. A DISCONNECTED row stays disconnected: only
    * connect (finalize) authorizes a provider again.
    */
-  applyRemoteStatus(userId: string, provider: string, accountId: string, status: AccountStatus, syncedAt: string): AccountStatus {
+  applyRemoteStatus(
+    userId: string,
+    provider: string,
+    accountId: string,
+    status: AccountStatus,
+    syncedAt: string,
+  ): AccountStatus {
     return this.db.transaction(
       (tx) => {
         const row = tx
@@ -236,7 +259,10 @@ export class AccountRepository {
       .from(connectedAccounts)
       .innerJoin(
         mcpConnections,
-        and(eq(mcpConnections.userId, connectedAccounts.userId), eq(mcpConnections.provider, connectedAccounts.provider)),
+        and(
+          eq(mcpConnections.userId, connectedAccounts.userId),
+          eq(mcpConnections.provider, connectedAccounts.provider),
+        ),
       )
       .where(
         and(

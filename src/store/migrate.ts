@@ -23,7 +23,9 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const journal = journalSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')));
+  const journal = journalSchema.parse(
+    JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')),
+  );
   return journal.entries
     .sort((a, b) => a.idx - b.idx)
     .map((entry) => ({
@@ -39,7 +41,9 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** The number of migrations the code knows; cheap (reads only the journal). */
 export function latestSchemaVersion(dir = MIGRATIONS_DIR): number {
-  const journal = journalSchema.parse(JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')));
+  const journal = journalSchema.parse(
+    JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')),
+  );
   return journal.entries.length;
 }
 

@@ -48,9 +48,14 @@ function storageError(target: string, err: unknown): GagentError {
       { cause: err },
     );
   }
-  return new GagentError(`Cannot open gagent's data at ${target}: ${(err as Error).message}.`, undefined, undefined, {
-    cause: err,
-  });
+  return new GagentError(
+    `Cannot open gagent's data at ${target}: ${(err as Error).message}.`,
+    undefined,
+    undefined,
+    {
+      cause: err,
+    },
+  );
 }
 
 export function isBusyError(err: unknown): boolean {
@@ -86,7 +91,8 @@ export function openDatabase(file: string): OpenedDatabase {
     sqlite.close();
     if (isBusyError(err)) throw busyError(file, err);
     const code = (err as { code?: string }).code;
-    if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN') throw storageError(file, { ...(err as object), code: 'EACCES' });
+    if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
+      throw storageError(file, { ...(err as object), code: 'EACCES' });
     throw err;
   }
   return { sqlite, db: drizzle(sqlite, { schema }), path: file };

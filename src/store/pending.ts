@@ -23,7 +23,11 @@ export class PendingRepository {
 
   /** Records the Composio account the link created (persisted at once so a crash can resume it). */
   attachAccount(state: string, connectedAccountId: string, redirectUrl: string | null): void {
-    this.db.update(oauthPending).set({ connectedAccountId, redirectUrl }).where(eq(oauthPending.state, state)).run();
+    this.db
+      .update(oauthPending)
+      .set({ connectedAccountId, redirectUrl })
+      .where(eq(oauthPending.state, state))
+      .run();
   }
 
   /** The newest unexpired pending connect for (user, provider) that already has an account. */
@@ -48,7 +52,10 @@ export class PendingRepository {
   }
 
   deleteFor(userId: string, provider: string): void {
-    this.db.delete(oauthPending).where(and(eq(oauthPending.userId, userId), eq(oauthPending.provider, provider))).run();
+    this.db
+      .delete(oauthPending)
+      .where(and(eq(oauthPending.userId, userId), eq(oauthPending.provider, provider)))
+      .run();
   }
 
   deleteExpired(nowIso: string): void {

@@ -1,5 +1,5 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { asc, desc, eq } from 'drizzle-orm';
+import { asc, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { type RunStatus, runSteps, runs, type StepKind } from './schema.js';
 
@@ -30,7 +30,10 @@ export class RunRepository {
   constructor(private readonly db: Db) {}
 
   create(run: NewRun): void {
-    this.db.insert(runs).values({ ...run, status: 'running' }).run();
+    this.db
+      .insert(runs)
+      .values({ ...run, status: 'running' })
+      .run();
   }
 
   /** Idempotent per (run, idx) so a step can be written when it starts and again when it ends. */
@@ -51,6 +54,16 @@ export class RunRepository {
     const query = this.db.select().from(runs);
     const filtered = userId ? query.where(eq(runs.userId, userId)) : query;
     return filtered.orderBy(desc(runs.startedAt)).limit(limit).all();
+  }
+
+  /** Runs whose id starts with `prefix` (at most `limit`), so users can type a short id. */
+  findByPrefix(prefix: string, limit: number): RunRow[] {
+    return this.db
+      .select()
+      .from(runs)
+      .where(sql`substr(${runs.id}, 1, ${prefix.length}) = ${prefix}`)
+      .limit(limit)
+      .all();
   }
 
   get(id: string): RunRow | undefined {

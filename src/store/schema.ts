@@ -3,7 +3,14 @@ import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /** Account states a user can see (status --json). */
-export const ACCOUNT_STATUSES = ['NOT_CONNECTED', 'INITIATED', 'ACTIVE', 'FAILED', 'EXPIRED', 'DISCONNECTED'] as const;
+export const ACCOUNT_STATUSES = [
+  'NOT_CONNECTED',
+  'INITIATED',
+  'ACTIVE',
+  'FAILED',
+  'EXPIRED',
+  'DISCONNECTED',
+] as const;
 export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
 
 export const RUN_STATUSES = ['running', 'done', 'failed', 'max_steps', 'interrupted', 'error'] as const;

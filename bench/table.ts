@@ -1,0 +1,73 @@
+/** Shared benchmark plumbing: timing, medians, and the one table `npm run bench` prints. */
+
+export interface BenchRow {
+  what: string;
+  /** Measured median (ms) or peak (MB), as `unit` says. */
+  value: number;
+  unit: 'ms' | 'MB';
+  /** The baseline measured in the same run, if this row is a ratio. */
+  baseline?: { what: string; value: number };
+  /** Budget: a maximum ratio against the baseline, or a maximum absolute value. */
+  budget: { ratio: number } | { max: number };
+}
+
+export function median(samples: number[]): number {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2
+    ? (sorted[mid] as number)
+    : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}
+
+export function nowMs(): number {
+  return Number(process.hrtime.bigint()) / 1e6;
+}
+
+export async function timeIt(fn: () => unknown): Promise<number> {
+  const start = nowMs();
+  await fn();
+  return nowMs() - start;
+}
+
+/**
+ * Measures several contenders in interleaved rounds (A B C A B C …) so that drift in machine
+ * load hits all of them alike; returns the median per contender.
+ */
+export async function interleaved(
+  contenders: Record<string, () => unknown>,
+  rounds: number,
+  warmup = 2,
+): Promise<Record<string, number>> {
+  const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
+  for (let round = 0; round < rounds + warmup; round++) {
+    for (const [name, fn] of Object.entries(contenders)) {
+      const ms = await timeIt(fn);
+      if (round >= warmup) samples[name]?.push(ms);
+    }
+  }
+  return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+export function meetsBudget(row: BenchRow): boolean {
+  if ('ratio' in row.budget)
+    return row.baseline !== undefined && row.value / row.baseline.value <= row.budget.ratio;
+  return row.value <= row.budget.max;
+}
+
+export function formatTable(rows: BenchRow[]): string {
+  const header = ['what', 'median', 'baseline', 'ratio', 'budget', 'ok'];
+  const body = rows.map((row) => {
+    const ratio = row.baseline ? row.value / row.baseline.value : undefined;
+    return [
+      row.what,
+      `${row.value.toFixed(1)} ${row.unit}`,
+      row.baseline ? `${row.baseline.value.toFixed(1)} ${row.unit} (${row.baseline.what})` : '—',
+      ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
+      'ratio' in row.budget ? `≤ ${row.budget.ratio}×` : `≤ ${row.budget.max} ${row.unit}`,
+      meetsBudget(row) ? 'yes' : 'NO',
+    ];
+  });
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i] as number)).join('  ');
+  return [line(header), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}

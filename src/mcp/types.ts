@@ -1,0 +1,16 @@
+/**
+ * What the agent's action registry needs from a connected MCP server. The MCP registry's
+ * server handles satisfy this; the agent binds actions against it without knowing sessions.
+ */
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+
+export type { CallToolResult, Tool };
+
+export interface McpToolSource {
+  /** Provider or server name, lower case (gmail, slack, or the NAME of GAGENT_MCP_<NAME>_URL). */
+  readonly provider: string;
+  /** Tools as listed by the server (already validated; broken ones skipped). */
+  readonly tools: readonly Tool[];
+  /** Calls a tool on the cached session. A result with isError is returned, not thrown. */
+  callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult>;
+}

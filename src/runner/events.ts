@@ -1,0 +1,93 @@
+/**
+ * The one typed event stream of a run. The Ink TUI, the --json JSONL writer and the history
+ * writer are three consumers of these events; none of them reaches into the loop.
+ */
+import type { StepKind } from '../store/schema.js';
+
+export type RunEndStatus = 'done' | 'failed' | 'max_steps' | 'interrupted' | 'error';
+
+/** What an action did, as shown to the user, saved in run_steps.outcome and summarized for the model. */
+export type StepOutcome =
+  | { type: 'screen'; action: unknown; ok: true }
+  | {
+      type: 'mcp';
+      provider: string;
+      tool: string;
+      args: Record<string, unknown>;
+      resultText: string;
+      isError: boolean;
+      durationMs: number;
+    }
+  | { type: 'notes'; notes: string[] }
+  | { type: 'done' }
+  | { type: 'fail' }
+  /** The action did not run: refused by the controller, denied by the user, not authorized, or failed; fed back to the model. */
+  | { type: 'refused'; reason: string }
+  /** The model's reply could not be parsed after its retries. */
+  | { type: 'format_error'; reason: string };
+
+export interface ActionCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+interface Base {
+  runId: string;
+  /** ISO time the event was emitted. */
+  at: string;
+}
+
+export type RunEvent = Base &
+  (
+    | {
+        type: 'run_started';
+        task: string;
+        user: string;
+        model: string;
+        groundingModel: string | null;
+        controller: string;
+        maxSteps: number;
+        reflection: boolean;
+        /** Names of the MCP actions bound for this run (authorized and registered). */
+        mcpActions: string[];
+        /** MCP servers that could not be used, with the reason. */
+        mcpProblems: { provider: string; reason: string }[];
+      }
+    | { type: 'step_started'; step: number }
+    | { type: 'thinking'; step: number; phase: 'reflection' | 'plan' | 'grounding' }
+    | { type: 'reflection'; step: number; text: string }
+    | { type: 'format_retry'; step: number; attempt: number; reason: string }
+    | { type: 'plan'; step: number; kind: StepKind; plan: string; action: ActionCall }
+    | {
+        type: 'approval_requested';
+        step: number;
+        provider: string;
+        tool: string;
+        args: Record<string, unknown>;
+      }
+    | { type: 'approval_resolved'; step: number; approved: boolean; by: 'user' | 'flag' | 'policy' }
+    | {
+        type: 'step_finished';
+        step: number;
+        kind: StepKind;
+        action: ActionCall | null;
+        outcome: StepOutcome;
+        durationMs: number;
+        /** Model latency inside this step, so overhead can be told apart. */
+        modelMs: number;
+        mcpCalls: number;
+      }
+    | { type: 'warning'; message: string }
+    | {
+        type: 'run_finished';
+        status: RunEndStatus;
+        summary: string;
+        steps: number;
+        exitCode: number;
+        durationMs: number;
+      }
+  );
+
+export type RunEventType = RunEvent['type'];
+
+export type RunEventListener = (event: RunEvent) => void;

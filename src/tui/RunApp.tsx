@@ -1,0 +1,92 @@
+/** The live view of `gagent run`: header, finished steps (GUI/MCP), current plan, last MCP outcome, approvals, summary. */
+import { Box, Static, Text, useApp, useInput } from 'ink';
+import { useEffect, useReducer } from 'react';
+import type { RunEvent } from '../runner/events.js';
+import { ApprovalPrompt } from './components/ApprovalPrompt.js';
+import { Header } from './components/Header.js';
+import { KindBadge } from './components/KindBadge.js';
+import { McpOutcomePanel } from './components/McpOutcomePanel.js';
+import { Spinner } from './components/Spinner.js';
+import { StepLine } from './components/StepLine.js';
+import { Summary } from './components/Summary.js';
+import { excerpt, formatCall, initialRunViewState, reduceRunView } from './state.js';
+
+export interface RunAppProps {
+  subscribe: (listener: (event: RunEvent) => void) => () => void;
+  /** Answers the pending approval request. */
+  onApproval: (approved: boolean) => void;
+  /** Ctrl+C: stop the run cleanly (the history is saved). */
+  onInterrupt: () => void;
+}
+
+const THINKING_LABEL = {
+  reflection: 'reflecting on the last step…',
+  plan: 'thinking…',
+  grounding: 'locating the element…',
+};
+
+export function RunApp({ subscribe, onApproval, onInterrupt }: RunAppProps) {
+  const [state, dispatch] = useReducer(reduceRunView, initialRunViewState);
+  const { exit } = useApp();
+
+  useEffect(() => subscribe(dispatch), [subscribe]);
+  useEffect(() => {
+    if (state.finished) {
+      // Let the final frame render before Ink unmounts.
+      const timer = setTimeout(() => exit(), 0);
+      return () => clearTimeout(timer);
+    }
+    return undefined;
+  }, [state.finished, exit]);
+
+  useInput((input, key) => {
+    if (key.ctrl && input === 'c') {
+      onInterrupt();
+      return;
+    }
+    if (!state.approval) return;
+    if (input === 'y' || input === 'Y') onApproval(true);
+    else if (input === 'n' || input === 'N' || key.escape || key.return) onApproval(false);
+  });
+
+  return (
+    <Box flexDirection="column">
+      <Static items={[...(state.header ? ['header'] : []), ...state.steps.map((s) => s.step)]}>
+        {(item) =>
+          item === 'header' ? (
+            <Header key="header" header={state.header} problems={state.problems} />
+          ) : (
+            <StepLine
+              key={`step-${item}`}
+              step={state.steps.find((s) => s.step === item) as (typeof state.steps)[number]}
+            />
+          )
+        }
+      </Static>
+      {state.warnings.slice(-3).map((w) => (
+        <Text key={w.id} color="yellow">
+          ! {excerpt(w.message, 200)}
+        </Text>
+      ))}
+      {!state.finished && state.plan ? (
+        <Box flexDirection="column" marginTop={1}>
+          <Text>
+            <Text dimColor>step {state.plan.step + 1} </Text>
+            <KindBadge kind={state.plan.kind} /> <Text bold>{formatCall(state.plan.action)}</Text>
+          </Text>
+          <Text dimColor wrap="truncate-end">
+            {excerpt(state.plan.text, 300)}
+          </Text>
+        </Box>
+      ) : null}
+      {!state.finished ? <McpOutcomePanel outcome={state.lastMcp} /> : null}
+      {state.approval ? <ApprovalPrompt approval={state.approval} /> : null}
+      {!state.finished && state.thinking ? (
+        <Spinner
+          label={`step ${(state.currentStep ?? 0) + 1}: ${THINKING_LABEL[state.thinking]}${state.formatRetries ? ` (retry ${state.formatRetries})` : ''}`}
+        />
+      ) : null}
+      {state.finished ? <Summary finished={state.finished} runId={state.runId} steps={state.steps} /> : null}
+    </Box>
+  );
+}

@@ -1,0 +1,15 @@
+import { Text } from 'ink';
+import type { StepKind } from '../../store/schema.js';
+
+/** GUI and MCP steps must be told apart at a glance. */
+export function KindBadge({ kind }: { kind: StepKind }) {
+  return kind === 'mcp' ? (
+    <Text color="black" backgroundColor="magenta" bold>
+      {' MCP '}
+    </Text>
+  ) : (
+    <Text color="black" backgroundColor="blue" bold>
+      {' GUI '}
+    </Text>
+  );
+}

@@ -1,0 +1,157 @@
+/** The TUI's view of a run, folded from RunEvents by a pure reducer (so it is testable without a terminal). */
+import type { ActionCall, RunEndStatus, RunEvent, StepOutcome } from '../runner/events.js';
+import type { StepKind } from '../store/schema.js';
+
+export interface FinishedStep {
+  step: number;
+  kind: StepKind;
+  action: ActionCall | null;
+  outcome: StepOutcome;
+  durationMs: number;
+}
+
+export interface PendingApproval {
+  step: number;
+  provider: string;
+  tool: string;
+  args: Record<string, unknown>;
+}
+
+export interface RunViewState {
+  runId: string | null;
+  header: { task: string; user: string; model: string; controller: string; mcpActions: string[] } | null;
+  problems: string[];
+  warnings: { id: number; message: string }[];
+  steps: FinishedStep[];
+  currentStep: number | null;
+  thinking: 'reflection' | 'plan' | 'grounding' | null;
+  plan: { step: number; kind: StepKind; text: string; action: ActionCall } | null;
+  reflection: string | null;
+  lastMcp: (StepOutcome & { type: 'mcp' }) | null;
+  approval: PendingApproval | null;
+  formatRetries: number;
+  finished: { status: RunEndStatus; summary: string; steps: number; durationMs: number } | null;
+}
+
+export const initialRunViewState: RunViewState = {
+  runId: null,
+  header: null,
+  problems: [],
+  warnings: [],
+  steps: [],
+  currentStep: null,
+  thinking: null,
+  plan: null,
+  reflection: null,
+  lastMcp: null,
+  approval: null,
+  formatRetries: 0,
+  finished: null,
+};
+
+export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewState {
+  const state = previous.runId ? previous : { ...previous, runId: event.runId };
+  switch (event.type) {
+    case 'run_started':
+      return {
+        ...state,
+        runId: event.runId,
+        header: {
+          task: event.task,
+          user: event.user,
+          model: event.model,
+          controller: event.controller,
+          mcpActions: event.mcpActions,
+        },
+        problems: event.mcpProblems.map((p) => `${p.provider}: ${p.reason}`),
+      };
+    case 'step_started':
+      return { ...state, currentStep: event.step, thinking: null, plan: null, formatRetries: 0 };
+    case 'thinking':
+      return { ...state, thinking: event.phase };
+    case 'reflection':
+      return { ...state, reflection: event.text };
+    case 'format_retry':
+      return { ...state, formatRetries: event.attempt };
+    case 'plan':
+      return {
+        ...state,
+        thinking: null,
+        plan: { step: event.step, kind: event.kind, text: event.plan, action: event.action },
+      };
+    case 'approval_requested':
+      return {
+        ...state,
+        approval: { step: event.step, provider: event.provider, tool: event.tool, args: event.args },
+      };
+    case 'approval_resolved':
+      return { ...state, approval: null };
+    case 'step_finished':
+      return {
+        ...state,
+        thinking: null,
+        approval: null,
+        steps: [
+          ...state.steps,
+          {
+            step: event.step,
+            kind: event.kind,
+            action: event.action,
+            outcome: event.outcome,
+            durationMs: event.durationMs,
+          },
+        ],
+        lastMcp: event.outcome.type === 'mcp' ? event.outcome : state.lastMcp,
+      };
+    case 'warning':
+      return {
+        ...state,
+        warnings: [...state.warnings, { id: state.warnings.length, message: event.message }],
+      };
+    case 'run_finished':
+      return {
+        ...state,
+        thinking: null,
+        approval: null,
+        currentStep: null,
+        finished: {
+          status: event.status,
+          summary: event.summary,
+          steps: event.steps,
+          durationMs: event.durationMs,
+        },
+      };
+  }
+}
+
+// These patterns match control characters on purpose: that is what they remove.
+const TERMINAL_SEQUENCES = [
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: CSI sequences
+  /\u001b\[[0-?]*[ -/]*[@-~]/g,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: OSC sequences (window titles, hyperlinks)
+  /\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)/g,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: other escape sequences
+  /\u001b[@-Z\\-_]/g,
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: C0/C1 controls except newline and tab
+  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
+];
+
+/** Model and server text is untrusted: strip terminal control sequences before it reaches the screen. */
+export function sanitizeForTerminal(text: string): string {
+  return TERMINAL_SEQUENCES.reduce((out, pattern) => out.replace(pattern, ''), text);
+}
+
+export function excerpt(text: string, maxChars: number): string {
+  const clean = sanitizeForTerminal(text).trim();
+  return clean.length > maxChars ? `${clean.slice(0, maxChars - 1)}…` : clean;
+}
+
+export function formatArgs(args: Record<string, unknown>, maxChars = 80): string {
+  const parts = Object.entries(args).map(([k, v]) => `${k}=${JSON.stringify(v)}`);
+  return excerpt(parts.join(', '), maxChars);
+}
+
+export function formatCall(action: ActionCall | null, maxChars = 100): string {
+  if (!action) return '(no action)';
+  return `${action.name}(${formatArgs(action.args, Math.max(20, maxChars - action.name.length - 2))})`;
+}

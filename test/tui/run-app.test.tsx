@@ -1,0 +1,142 @@
+import { render } from 'ink-testing-library';
+import { describe, expect, it } from 'vitest';
+import type { RunEvent } from '../../src/runner/events.js';
+import { RunApp } from '../../src/tui/RunApp.js';
+
+type Listener = (event: RunEvent) => void;
+
+function eventFeed() {
+  const listeners = new Set<Listener>();
+  return {
+    subscribe: (listener: Listener) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    emit: (event: Omit<RunEvent, 'runId' | 'at'> & { type: RunEvent['type'] }) => {
+      for (const l of listeners) l({ runId: 'run_1', at: new Date().toISOString(), ...event } as RunEvent);
+    },
+  };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 20));
+
+describe('RunApp', () => {
+  it('tells GUI steps from MCP steps and shows what the MCP call returned', async () => {
+    const feed = eventFeed();
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
+    feed.emit({
+      type: 'run_started',
+      task: 'send Bob the report',
+      user: 'alice',
+      model: 'openai:test',
+      groundingModel: null,
+      controller: 'browser',
+      maxSteps: 10,
+      reflection: true,
+      mcpActions: ['gmail_send_email'],
+      mcpProblems: [{ provider: 'slack', reason: 'unauthorized (401)' }],
+    });
+    feed.emit({
+      type: 'step_finished',
+      step: 0,
+      kind: 'gui',
+      action: { name: 'click', args: { element_description: 'the Reports tab' } },
+      outcome: { type: 'screen', action: {}, ok: true },
+      durationMs: 1200,
+      modelMs: 900,
+      mcpCalls: 0,
+    });
+    feed.emit({
+      type: 'step_finished',
+      step: 1,
+      kind: 'mcp',
+      action: { name: 'gmail_send_email', args: { recipient_email: 'bob@example.com' } },
+      outcome: {
+        type: 'mcp',
+        provider: 'gmail',
+        tool: 'GMAIL_SEND_EMAIL',
+        args: { recipient_email: 'bob@example.com' },
+        resultText: 'message id m_42 sent',
+        isError: false,
+        durationMs: 85,
+      },
+      durationMs: 900,
+      modelMs: 700,
+      mcpCalls: 1,
+    });
+    await tick();
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toContain('send Bob the report');
+    expect(frame).toContain('slack: unauthorized (401)');
+    expect(frame).toMatch(/GUI .*click\(element_description="the Reports tab"\)/);
+    expect(frame).toMatch(/MCP .*gmail_send_email\(recipient_email="bob@example.com"\)/);
+    expect(frame).toContain('MCP gmail · GMAIL_SEND_EMAIL');
+    expect(frame).toContain('message id m_42 sent');
+    app.unmount();
+  });
+
+  it('asks before a non-read-only MCP tool and reports the answer', async () => {
+    const feed = eventFeed();
+    const answers: boolean[] = [];
+    const app = render(
+      <RunApp subscribe={feed.subscribe} onApproval={(a) => answers.push(a)} onInterrupt={() => {}} />,
+    );
+    feed.emit({
+      type: 'approval_requested',
+      step: 0,
+      provider: 'slack',
+      tool: 'SLACK_SEND_MESSAGE',
+      args: { channel: 'team', markdown_text: 'hi' },
+    });
+    await tick();
+    expect(app.lastFrame()).toContain('Allow the MCP tool SLACK_SEND_MESSAGE on slack?');
+    app.stdin.write('n');
+    await tick();
+    expect(answers).toEqual([false]);
+    app.unmount();
+  });
+
+  it('strips terminal escape sequences from untrusted tool output', async () => {
+    const feed = eventFeed();
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
+    feed.emit({
+      type: 'step_finished',
+      step: 0,
+      kind: 'mcp',
+      action: { name: 'x_tool', args: {} },
+      outcome: {
+        type: 'mcp',
+        provider: 'x',
+        tool: 'tool',
+        args: {},
+        resultText: 'ok\u001b]0;pwned\u0007\u001b[2Jclean',
+        isError: false,
+        durationMs: 1,
+      },
+      durationMs: 1,
+      modelMs: 0,
+      mcpCalls: 1,
+    });
+    await tick();
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toContain('okclean');
+    expect(frame).not.toContain('pwned');
+    app.unmount();
+  });
+
+  it('ends with a summary that names the run', async () => {
+    const feed = eventFeed();
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
+    feed.emit({
+      type: 'run_finished',
+      status: 'failed',
+      summary: 'the agent called fail()',
+      steps: 3,
+      exitCode: 5,
+      durationMs: 4200,
+    });
+    await tick();
+    expect(app.lastFrame()).toContain('Failed: the agent called fail()');
+    expect(app.lastFrame()).toContain('gagent runs show run_1');
+  });
+});
