@@ -62,8 +62,12 @@ export interface Config {
   grounding?: GroundingConfig;
   controller: ControllerName;
   controllerUrl?: string;
-  /** The DISPLAY the local controller would use, if any. */
+  /** The X DISPLAY the local controller would use, if any. */
   display?: string;
+  /** A Wayland session is present (a browser can open even without DISPLAY). */
+  waylandDisplay?: string;
+  /** Running over SSH: a browser opened here would open on the wrong machine. */
+  ssh: boolean;
 }
 
 /** Flags that override the environment (DESIGN §2–3). */
@@ -91,7 +95,10 @@ function parseHttpUrl(value: string, name: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw new UsageError(`${name} is not a valid URL: "${value}".`, 'Use a full URL such as http://127.0.0.1:8080.');
+    throw new UsageError(
+      `${name} is not a valid URL: "${value}".`,
+      'Use a full URL such as http://127.0.0.1:8080.',
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
     throw new UsageError(`${name} must be an http or https URL, got "${url.protocol}".`);
@@ -114,7 +121,8 @@ export function parseModelSpec(value: string, name: string): ModelSpec {
 function parsePositiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`${name} must be a positive integer, got "${value}".`);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a positive integer, got "${value}".`);
   return n;
 }
 
@@ -132,7 +140,10 @@ export function parseHeaderList(value: string, name: string): Record<string, str
     const idx = part.indexOf(':');
     const key = part.slice(0, idx).trim();
     if (idx <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
-      throw new UsageError(`${name} has a malformed header "${part.trim()}".`, 'Write headers as "Name: value".');
+      throw new UsageError(
+        `${name} has a malformed header "${part.trim()}".`,
+        'Write headers as "Name: value".',
+      );
     }
     headers[key] = part.slice(idx + 1).trim();
   }
@@ -180,7 +191,10 @@ function resolveDbPath(env: Env, home: string): string {
   const dbUrl = nonEmpty(env.DB_URL);
   if (!dbUrl) return path.join(home, 'gagent.db');
   if (!dbUrl.startsWith('file:')) {
-    throw new UsageError(`DB_URL must start with "file:", got "${dbUrl}".`, 'Use DB_URL=file:/path/to/gagent.db.');
+    throw new UsageError(
+      `DB_URL must start with "file:", got "${dbUrl}".`,
+      'Use DB_URL=file:/path/to/gagent.db.',
+    );
   }
   const file = dbUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
   if (!file) throw new UsageError('DB_URL names no file.', 'Use DB_URL=file:/path/to/gagent.db.');
@@ -233,7 +247,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     debug: env.GAGENT_DEBUG === '1' || env.GAGENT_DEBUG === 'true',
     composio: {
       apiKey: nonEmpty(env.COMPOSIO_API_KEY),
-      baseUrl: composioBase ? parseHttpUrl(composioBase, 'COMPOSIO_BASE_URL').toString().replace(/\/$/, '') : undefined,
+      baseUrl: composioBase
+        ? parseHttpUrl(composioBase, 'COMPOSIO_BASE_URL').toString().replace(/\/$/, '')
+        : undefined,
       redirect: redirect ? parseHttpUrl(redirect, 'COMPOSIO_REDIRECT') : undefined,
       mcpServerId: nonEmpty(env.COMPOSIO_MCP_SERVER_ID),
       token: nonEmpty(env.COMPOSIO_TOKEN),
@@ -251,8 +267,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     grounding: groundingRaw
       ? {
-          model: parseModelSpec(groundingRaw, flags.groundingModel ? '--grounding-model' : 'GAGENT_GROUNDING_MODEL'),
-          baseUrl: groundingBase ? parseHttpUrl(groundingBase, 'GAGENT_GROUNDING_BASE_URL').toString() : undefined,
+          model: parseModelSpec(
+            groundingRaw,
+            flags.groundingModel ? '--grounding-model' : 'GAGENT_GROUNDING_MODEL',
+          ),
+          baseUrl: groundingBase
+            ? parseHttpUrl(groundingBase, 'GAGENT_GROUNDING_BASE_URL').toString()
+            : undefined,
           apiKey: nonEmpty(env.GAGENT_GROUNDING_API_KEY),
           width,
           height,
@@ -261,6 +282,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     controller: controllerRaw as ControllerName,
     controllerUrl: controllerUrl ? parseHttpUrl(controllerUrl, '--controller-url').toString() : undefined,
     display: nonEmpty(env.DISPLAY),
+    waylandDisplay: nonEmpty(env.WAYLAND_DISPLAY),
+    ssh: !!(nonEmpty(env.SSH_CONNECTION) ?? nonEmpty(env.SSH_TTY)),
   };
 }
 

@@ -57,7 +57,7 @@ export class Output {
   error(err: unknown, debug: boolean): void {
     const line =
       err instanceof GagentError
-        ? [err.message, err.hint].filter(Boolean).join(' ')
+        ? [/[.!?]$/.test(err.message) ? err.message : `${err.message}.`, err.hint].filter(Boolean).join(' ')
         : `Unexpected error: ${err instanceof Error ? err.message : String(err)}${debug ? '' : ' (set GAGENT_DEBUG=1 for details)'}`;
     this.streams.stderr.write(`gagent: ${this.redactor.redact(line)}\n`);
     if (debug && err instanceof Error && err.stack) {

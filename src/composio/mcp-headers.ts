@@ -9,7 +9,10 @@ export interface ComposioCredentials {
   token?: string;
 }
 
-export function mcpHeaders(stored: Record<string, string>, credentials: ComposioCredentials): Record<string, string> {
+export function mcpHeaders(
+  stored: Record<string, string>,
+  credentials: ComposioCredentials,
+): Record<string, string> {
   const headers: Record<string, string> = { ...stored };
   const hasAuth = Object.keys(headers).some((name) => /^(x-api-key|authorization)$/i.test(name));
   if (!hasAuth) {

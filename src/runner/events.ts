@@ -91,3 +91,10 @@ export type RunEvent = Base &
 export type RunEventType = RunEvent['type'];
 
 export type RunEventListener = (event: RunEvent) => void;
+
+/** An event before the emitter stamps it with the run id and time. */
+export type RunEventBody = RunEvent extends infer E
+  ? E extends RunEvent
+    ? Omit<E, 'runId' | 'at'>
+    : never
+  : never;

@@ -18,7 +18,7 @@ export interface CliResult {
 }
 
 /** Variables from the developer's shell that must never reach a test's gagent. */
-const SCRUBBED = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$|DISPLAY$|BROWSER$)/;
+const SCRUBBED = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$|DISPLAY$|WAYLAND_DISPLAY$|SSH_|BROWSER$)/;
 
 export function tempHome(prefix = 'gagent-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));

@@ -1,6 +1,6 @@
 import { render } from 'ink-testing-library';
 import { describe, expect, it } from 'vitest';
-import type { RunEvent } from '../../src/runner/events.js';
+import type { RunEvent, RunEventBody } from '../../src/runner/events.js';
 import { RunApp } from '../../src/tui/RunApp.js';
 
 type Listener = (event: RunEvent) => void;
@@ -12,7 +12,7 @@ function eventFeed() {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    emit: (event: Omit<RunEvent, 'runId' | 'at'> & { type: RunEvent['type'] }) => {
+    emit: (event: RunEventBody) => {
       for (const l of listeners) l({ runId: 'run_1', at: new Date().toISOString(), ...event } as RunEvent);
     },
   };

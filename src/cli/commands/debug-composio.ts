@@ -1,0 +1,139 @@
+/** gagent debug redirect | composio-ping | auth-configs | connected-accounts: Composio as gagent sees it. */
+import { KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
+import { ComposioApi } from '../../composio/composio-api.js';
+import { OAuthManager } from '../../composio/oauth-manager.js';
+import type { CommandContext, CommandHandler } from '../context.js';
+
+const DEFAULT_BASE_URL = 'https://backend.composio.dev';
+
+function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
+  return ComposioApi.connect({
+    apiKey: ctx.config.composio.apiKey,
+    baseUrl: ctx.config.composio.baseUrl,
+    maxRetries,
+    debug: ctx.config.debug,
+  });
+}
+
+/**
+ * What connect would do, without doing it: creating a real link would leave an INITIATED
+ * account behind at Composio, so this shows the request connect would send instead.
+ */
+export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
+  const info = providerInfo(args[0] ?? '');
+  const { config } = ctx;
+  const manager = new OAuthManager(config, ctx.store());
+  const authConfig = await manager.resolveAuthConfig(info, ctx.signal);
+  const existing = await manager.activeAccountFor(config.user, authConfig.id, ctx.signal);
+  const redirect = config.composio.redirect;
+  const callbackUrl = redirect
+    ? `${redirect.origin}${redirect.pathname}?state=<random per connect>`
+    : 'http://127.0.0.1:<port chosen by the OS>/callback?state=<random per connect>';
+  const base = config.composio.baseUrl ?? DEFAULT_BASE_URL;
+  const report = {
+    user: config.user,
+    provider: info.provider,
+    authConfigId: authConfig.id,
+    authConfigSource: config.composio.authConfigIds[info.provider]
+      ? info.authConfigEnv
+      : 'the enabled auth config for the toolkit',
+    callbackUrl,
+    linkRequest: {
+      method: 'POST',
+      url: `${base}/api/v3.1/connected_accounts/link`,
+      body: { auth_config_id: authConfig.id, user_id: config.user, callback_url: callbackUrl },
+    },
+    existingActiveAccount: existing?.id ?? null,
+    mcp: config.composio.mcpServerId
+      ? `provisioned MCP server ${config.composio.mcpServerId}`
+      : 'per-user tool-router session',
+  };
+  ctx.output.result(report, () =>
+    [
+      `provider       ${info.provider} (auth config ${authConfig.id}, from ${report.authConfigSource})`,
+      `callback URL   ${callbackUrl}`,
+      `link request   POST ${report.linkRequest.url}`,
+      `               ${JSON.stringify(report.linkRequest.body)}`,
+      existing
+        ? `note           an ACTIVE account (${existing.id}) exists; connect would reuse it instead of creating a link`
+        : 'note           no link was created; connect creates one when it runs',
+      `MCP            ${report.mcp}`,
+    ].join('\n'),
+  );
+  return 0;
+};
+
+export const debugComposioPingCommand: CommandHandler = async (ctx) => {
+  const client = await api(ctx, 0);
+  const started = performance.now();
+  await client.listAuthConfigs(undefined, ctx.signal);
+  const latencyMs = Math.round(performance.now() - started);
+  const report = { baseUrl: client.baseUrl, reachable: true, keyValid: true, latencyMs };
+  ctx.output.result(
+    report,
+    () => `Composio at ${client.baseUrl} is reachable and the API key is valid (${latencyMs} ms).`,
+  );
+  return 0;
+};
+
+export const debugAuthConfigsCommand: CommandHandler = async (ctx, args) => {
+  const toolkit = args[0] ? providerInfo(args[0]).toolkitSlug : undefined;
+  const configs = await (await api(ctx)).listAuthConfigs(toolkit, ctx.signal);
+  const pinned = ctx.config.composio.authConfigIds;
+  const rows = configs.map((c) => ({
+    ...c,
+    pinnedBy: Object.keys(pinned).find((p) => pinned[p] === c.id) ?? null,
+  }));
+  ctx.output.result({ authConfigs: rows }, () =>
+    rows.length === 0
+      ? `No auth configs${toolkit ? ` for ${toolkit}` : ''}. gagent connect creates a Composio-managed one when none exists.`
+      : rows
+          .map(
+            (c) =>
+              `${c.id.padEnd(20)} ${c.toolkit.padEnd(12)} ${c.status.padEnd(9)} ${(c.authScheme ?? '').padEnd(10)} ${c.managed ? 'composio-managed' : 'custom'}${c.pinnedBy ? `  (pinned for ${c.pinnedBy})` : ''}`,
+          )
+          .join('\n'),
+  );
+  return 0;
+};
+
+export const debugConnectedAccountsCommand: CommandHandler = async (ctx) => {
+  const { config } = ctx;
+  const store = ctx.store();
+  const remote = await (await api(ctx)).listAccounts({ userIds: [config.user] }, ctx.signal);
+  const local = store.accounts.providerStates(
+    config.user,
+    KNOWN_PROVIDERS.map((p) => p.provider),
+  );
+  const report = {
+    user: config.user,
+    composio: remote.map((a) => ({
+      id: a.id,
+      toolkit: a.toolkit,
+      authConfigId: a.authConfigId,
+      status: a.status,
+      statusReason: a.statusReason,
+    })),
+    database: local.map((s) => ({
+      provider: s.provider,
+      status: s.status,
+      connectedAccountId: s.connectedAccountId,
+      authConfigId: s.authConfigId,
+      lastSyncedAt: s.lastSyncedAt,
+    })),
+  };
+  ctx.output.result(report, () =>
+    [
+      `Composio's accounts for ${config.user}:`,
+      ...(remote.length === 0
+        ? ['  (none)']
+        : remote.map(
+            (a) =>
+              `  ${a.id.padEnd(18)} ${a.toolkit.padEnd(10)} ${a.status}${a.statusReason ? ` (${a.statusReason})` : ''}`,
+          )),
+      "The database's view:",
+      ...local.map((s) => `  ${s.provider.padEnd(12)} ${s.status.padEnd(14)} ${s.connectedAccountId ?? '—'}`),
+    ].join('\n'),
+  );
+  return 0;
+};

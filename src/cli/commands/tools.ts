@@ -1,0 +1,174 @@
+/** gagent tools list / tools call: the MCP tools of the user's connected accounts and GAGENT_MCP_* servers. */
+import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import { OAuthManager } from '../../composio/oauth-manager.js';
+import { ExitCode, GagentError, NotAuthorizedError, UsageError } from '../../errors.js';
+import { actionName } from '../../mcp/naming.js';
+import { statusReason } from '../../mcp/registry.js';
+import { userServerConfigs } from '../../mcp/user-servers.js';
+import type { CommandHandler } from '../context.js';
+import { withRegistry } from '../user-registry.js';
+
+function firstLine(text: string | undefined): string {
+  return (text ?? '').split('\n')[0]?.trim() ?? '';
+}
+
+function toolJson(provider: string, tool: Tool) {
+  return {
+    action: actionName(provider, tool.name),
+    tool: tool.name,
+    description: firstLine(tool.description),
+    readOnly: tool.annotations?.readOnlyHint === true,
+    destructive: tool.annotations?.destructiveHint === true,
+  };
+}
+
+export const toolsListCommand: CommandHandler = async (ctx) => {
+  const report = await withRegistry(
+    ctx,
+    (all) => all,
+    async (registry) =>
+      registry.servers().map((server) => ({
+        name: server.config.name,
+        source: server.config.source,
+        state: server.status.state,
+        ...(server.status.state === 'ready' ? {} : { reason: server.status.reason }),
+        tools: server.tools.map((t) => toolJson(server.config.name, t)),
+      })),
+  );
+  ctx.output.result({ user: ctx.config.user, servers: report }, () => {
+    if (report.length === 0) {
+      return `No MCP tools for ${ctx.config.user}. Connect an account with gagent connect gmail, or set GAGENT_MCP_<NAME>_URL.`;
+    }
+    const lines: string[] = [];
+    for (const server of report) {
+      lines.push(
+        `${server.name} (${server.source}) — ${server.state}${'reason' in server ? `: ${server.reason}` : ''}`,
+      );
+      for (const t of server.tools) {
+        const flags = [t.readOnly ? 'read-only' : '', t.destructive ? 'destructive' : '']
+          .filter(Boolean)
+          .join(', ');
+        lines.push(
+          `  ${t.action.padEnd(36)} ${t.tool}${flags ? ` [${flags}]` : ''}${t.description ? ` — ${t.description}` : ''}`,
+        );
+      }
+    }
+    return lines.join('\n');
+  });
+  return 0;
+};
+
+/** --arg k=v: the value is JSON where it parses (count=3 → 3, flag=true → true), else a string. */
+export function parseToolArgs(pairs: unknown, argsJson: unknown): Record<string, unknown> {
+  let args: Record<string, unknown> = {};
+  if (typeof argsJson === 'string') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(argsJson);
+    } catch {
+      throw new UsageError(
+        '--args-json is not valid JSON.',
+        'Pass one JSON object, for example --args-json \'{"to":"bob@example.com"}\'.',
+      );
+    }
+    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
+      throw new UsageError(
+        '--args-json must be a JSON object.',
+        'For example --args-json \'{"to":"bob@example.com"}\'.',
+      );
+    }
+    args = { ...(parsed as Record<string, unknown>) };
+  }
+  for (const pair of Array.isArray(pairs) ? (pairs as string[]) : []) {
+    const eq = pair.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--arg "${pair}" is not of the form key=value.`);
+    const raw = pair.slice(eq + 1);
+    let value: unknown = raw;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      // not JSON: keep the text as given
+    }
+    args[pair.slice(0, eq)] = value;
+  }
+  return args;
+}
+
+function resultText(result: CallToolResult): string {
+  return result.content
+    .map((part) => {
+      if (part.type === 'text') return part.text;
+      if (part.type === 'resource' && 'text' in part.resource) return String(part.resource.text);
+      return `[${part.type}]`;
+    })
+    .join('\n');
+}
+
+function findTool(tools: readonly Tool[], provider: string, wanted: string): Tool | undefined {
+  return (
+    tools.find((t) => t.name === wanted) ??
+    tools.find((t) => actionName(provider, t.name) === wanted) ??
+    tools.find((t) => t.name.toLowerCase() === wanted.toLowerCase()) ??
+    // "send_email" for GMAIL_SEND_EMAIL: the same action name either way.
+    tools.find((t) => actionName(provider, t.name) === actionName(provider, wanted))
+  );
+}
+
+export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
+  const provider = (args[0] ?? '').toLowerCase();
+  const wanted = args[1] ?? '';
+  const toolArgs = parseToolArgs(options.arg, options.argsJson);
+  const { config, output } = ctx;
+  const store = ctx.store();
+
+  // Composio is the source of truth: check the account now, not 30 s ago.
+  const before = userServerConfigs(config, store).find((s) => s.name === provider);
+  if (before?.source === 'db' || store.accounts.providerState(config.user, provider).connectedAccountId) {
+    await new OAuthManager(config, store).sync(config.user, provider, { force: true, signal: ctx.signal });
+  }
+  const target = userServerConfigs(config, store).find((s) => s.name === provider);
+  if (!target) {
+    throw new NotAuthorizedError(
+      `No MCP server named "${provider}" is available for ${config.user}.`,
+      `Connect it with gagent connect ${provider}, or set GAGENT_MCP_${provider.toUpperCase()}_URL.`,
+    );
+  }
+
+  return withRegistry(
+    ctx,
+    (all) => all.filter((s) => s.name === provider),
+    async (registry) => {
+      const server = registry.get(provider);
+      if (server?.status.state !== 'ready') {
+        const reason = (server && statusReason(server.status)) ?? 'it is not available';
+        const code = server?.status.state === 'unauthorized' ? ExitCode.NotAuthorized : ExitCode.Unreachable;
+        throw new GagentError(`The MCP server "${provider}" cannot be used: ${reason}`, code);
+      }
+      const tool = findTool(server.tools, provider, wanted);
+      if (!tool) {
+        throw new UsageError(
+          `"${provider}" has no tool named "${wanted}".`,
+          `Its tools: ${server.tools.map((t) => t.name).join(', ') || '(none)'}.`,
+        );
+      }
+      const result = await server.callTool(tool.name, toolArgs, ctx.signal);
+      const text = resultText(result);
+      output.result(
+        {
+          provider,
+          tool: tool.name,
+          action: actionName(provider, tool.name),
+          isError: result.isError === true,
+          content: result.content,
+          ...(result.structuredContent ? { structuredContent: result.structuredContent } : {}),
+        },
+        () => text,
+      );
+      if (result.isError) {
+        output.info(`gagent: the tool ${tool.name} reported an error: ${firstLine(text) || 'no message'}`);
+        return 1;
+      }
+      return 0;
+    },
+  );
+};

@@ -1,0 +1,25 @@
+/** Opens the MCP registry of the command's user (one instance, closed by the caller). */
+import type { McpRegistry, ServerConfig } from '../mcp/registry.js';
+import { McpRegistry as Registry } from '../mcp/registry.js';
+import { userServerConfigs } from '../mcp/user-servers.js';
+import type { CommandContext } from './context.js';
+
+export function registryOptions(ctx: CommandContext) {
+  return { warn: (message: string) => ctx.output.warn(message) };
+}
+
+export async function withRegistry<T>(
+  ctx: CommandContext,
+  select: (configs: ServerConfig[]) => ServerConfig[],
+  fn: (registry: McpRegistry) => Promise<T>,
+): Promise<T> {
+  const registry = await Registry.connect(
+    select(userServerConfigs(ctx.config, ctx.store())),
+    registryOptions(ctx),
+  );
+  try {
+    return await fn(registry);
+  } finally {
+    await registry.close();
+  }
+}

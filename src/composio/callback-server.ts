@@ -1,0 +1,137 @@
+/**
+ * The short-lived localhost server Composio redirects the browser to after OAuth. Loopback only,
+ * checks our random `state`, accepts exactly one callback, keeps waiting after a wrong one.
+ * The callback is a hint, not proof: the caller confirms the account with Composio.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GagentError, UsageError } from '../errors.js';
+
+export interface CallbackResult {
+  connectedAccountId: string | null;
+  /** Composio appends status=success|failed. */
+  status: 'success' | 'failed' | null;
+}
+
+export interface CallbackServer {
+  /** The full callback URL, including our state parameter. */
+  url: string;
+  port: number;
+  /** Resolves with the one accepted callback. */
+  result: Promise<CallbackResult>;
+  close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
+const DEFAULT_PATH = '/callback';
+
+function page(title: string, body: string): string {
+  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  return `<!doctype html><html><head><meta charset="utf-8"><title>gagent — ${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
+}
+
+function html(res: http.ServerResponse, status: number, title: string, body: string): void {
+  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.end(page(title, body));
+}
+
+export async function startCallbackServer(options: {
+  state: string;
+  redirect?: URL;
+}): Promise<CallbackServer> {
+  const redirect = options.redirect;
+  const host = redirect?.hostname ?? '127.0.0.1';
+  if (!LOOPBACK.has(host)) {
+    throw new UsageError(
+      `COMPOSIO_REDIRECT must point at this machine (127.0.0.1 or localhost), not "${host}".`,
+      'The callback server only listens on loopback.',
+    );
+  }
+  const bindHost = host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
+  const requestedPort = redirect?.port ? Number(redirect.port) : 0;
+  const path = redirect && redirect.pathname !== '/' ? redirect.pathname : DEFAULT_PATH;
+
+  let accepted = false;
+  let resolveResult!: (result: CallbackResult) => void;
+  const result = new Promise<CallbackResult>((resolve) => {
+    resolveResult = resolve;
+  });
+
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname !== path) return html(res, 404, 'Not found', 'This address is not part of gagent.');
+    if (req.method !== 'GET') {
+      res.writeHead(405, { allow: 'GET' }).end();
+      return;
+    }
+    if (url.searchParams.get('state') !== options.state) {
+      return html(
+        res,
+        400,
+        'Not for this connection',
+        'This link does not belong to the gagent connect that is waiting. Use the link gagent printed.',
+      );
+    }
+    if (accepted)
+      return html(
+        res,
+        409,
+        'Already done',
+        'This connection was already completed. You can close this window.',
+      );
+    accepted = true;
+    const status = url.searchParams.get('status');
+    const outcome: CallbackResult = {
+      connectedAccountId:
+        url.searchParams.get('connected_account_id') ?? url.searchParams.get('connectedAccountId'),
+      status: status === 'success' || status === 'failed' ? status : null,
+    };
+    if (outcome.status === 'failed') {
+      html(
+        res,
+        200,
+        'Authorization failed',
+        'The provider did not grant access. Return to the terminal for details.',
+      );
+    } else {
+      html(res, 200, 'Connected', 'You can close this window and return to the terminal.');
+    }
+    resolveResult(outcome);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) => {
+      if (err.code === 'EADDRINUSE') {
+        reject(
+          new GagentError(
+            `Port ${requestedPort} on ${bindHost} is already in use, so the OAuth callback server cannot start.`,
+            undefined,
+            'Stop whatever uses it, or set COMPOSIO_REDIRECT to a free port (or unset it to let gagent pick one).',
+          ),
+        );
+      } else {
+        reject(
+          new GagentError(
+            `The OAuth callback server cannot listen on ${bindHost}:${requestedPort}: ${err.message}.`,
+          ),
+        );
+      }
+    });
+    server.listen(requestedPort, bindHost, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const callback = new URL(`http://${host === '::1' ? '[::1]' : host}:${port}${path}`);
+  for (const [k, v] of redirect?.searchParams ?? []) callback.searchParams.set(k, v);
+  callback.searchParams.set('state', options.state);
+
+  return {
+    url: callback.toString(),
+    port,
+    result,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

@@ -1,0 +1,105 @@
+/**
+ * Turns whatever the Composio SDK throws into one sentence and an exit code. The SDK wraps HTTP
+ * errors from its client (not exported) in its own classes, so we walk the cause chain and read
+ * `status` and Composio's own message instead of printing the JSON body.
+ */
+import {
+  errorMessage,
+  GagentError,
+  isNetworkError,
+  NotAuthorizedError,
+  UnreachableError,
+} from '../errors.js';
+
+interface Walked {
+  status?: number;
+  apiMessage?: string;
+  names: string[];
+  network: boolean;
+}
+
+function walk(err: unknown): Walked {
+  const out: Walked = { names: [], network: isNetworkError(err) };
+  const seen = new Set<unknown>();
+  let current: unknown = err;
+  while (current && typeof current === 'object' && !seen.has(current)) {
+    seen.add(current);
+    const e = current as {
+      status?: unknown;
+      error?: { error?: { message?: unknown } };
+      constructor?: { name?: string };
+      code?: unknown;
+      cause?: unknown;
+    };
+    if (out.status === undefined && typeof e.status === 'number') out.status = e.status;
+    const nested = e.error?.error?.message;
+    if (out.apiMessage === undefined && typeof nested === 'string') out.apiMessage = nested;
+    if (e.constructor?.name) out.names.push(e.constructor.name);
+    if (typeof e.code === 'string') out.names.push(e.code);
+    current = e.cause;
+  }
+  return out;
+}
+
+const KEY_HINT = 'Set COMPOSIO_API_KEY to a valid project API key from the Composio dashboard.';
+
+export function noApiKeyError(): NotAuthorizedError {
+  return new NotAuthorizedError('COMPOSIO_API_KEY is not set, so gagent cannot talk to Composio.', KEY_HINT);
+}
+
+/** `doing` completes "Composio … while <doing>", e.g. "creating the authorization link". */
+export function mapComposioError(err: unknown, doing: string, baseUrl: string): GagentError {
+  if (err instanceof GagentError) return err;
+  const w = walk(err);
+  const host = safeHost(baseUrl);
+  const detail = w.apiMessage ?? firstLine(errorMessage(err));
+  if (w.names.some((n) => /NoAPIKey|NO_API_KEY/.test(n))) return noApiKeyError();
+  if (w.status === 401 || w.status === 403) {
+    return new NotAuthorizedError(
+      `Composio rejected the API key (HTTP ${w.status}) while ${doing}: ${detail}`,
+      KEY_HINT,
+      { cause: err },
+    );
+  }
+  if (w.status !== undefined && (w.status >= 500 || w.status === 429 || w.status === 408)) {
+    return new UnreachableError(
+      `Composio at ${host} is unavailable (HTTP ${w.status}) while ${doing}: ${detail}`,
+      'Try again in a moment.',
+      { cause: err },
+    );
+  }
+  if (w.network || w.names.some((n) => /APIConnection|ConnectionTimeout|Timeout/i.test(n))) {
+    return new UnreachableError(
+      `Cannot reach Composio at ${host} while ${doing}.`,
+      'Check your network and COMPOSIO_BASE_URL.',
+      {
+        cause: err,
+      },
+    );
+  }
+  if (w.status !== undefined) {
+    return new GagentError(`Composio refused ${doing} (HTTP ${w.status}): ${detail}`, undefined, undefined, {
+      cause: err,
+    });
+  }
+  return new GagentError(`Composio failed while ${doing}: ${detail}`, undefined, undefined, { cause: err });
+}
+
+function firstLine(text: string): string {
+  const line = text.split('\n')[0] ?? '';
+  // A client message of the form `401 {"error":…}` is JSON; never print it raw.
+  return line.replace(/\s*\{.*$/, '').trim() || 'unknown error';
+}
+
+function safeHost(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+}
+
+export function isNotFound(err: unknown): boolean {
+  const w = walk(err);
+  return w.status === 404 || w.names.some((n) => /NotFound|NOT_FOUND/.test(n));
+}

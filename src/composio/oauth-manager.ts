@@ -1,0 +1,278 @@
+/**
+ * Account state for one command: resolving auth configs, waiting for authorization, finalizing
+ * the rows, syncing with Composio (the source of truth) at most every 30 s, and disconnecting.
+ * The freshness lives in sync_state because every gagent process is short-lived.
+ */
+import type { Config } from '../config.js';
+import { GagentError, InterruptedError, NotAuthorizedError } from '../errors.js';
+import type { AccountStatus } from '../store/schema.js';
+import type { Store } from '../store/store.js';
+import { isFresh } from '../store/sync.js';
+import type { ProviderInfo } from './catalogue.js';
+import { ComposioApi, type RemoteAccount, type RemoteAuthConfig } from './composio-api.js';
+import { isNotFound } from './errors.js';
+import { normalizeMcpEndpoint } from './mcp-endpoint.js';
+import { mcpHeaders } from './mcp-headers.js';
+
+export interface OAuthManagerOptions {
+  pollIntervalMs?: number;
+  syncMaxAgeMs?: number;
+  requestTimeoutMs?: number;
+  maxRetries?: number;
+  now?: () => number;
+  /** Progress lines for the user (stderr). */
+  notify?: (line: string) => void;
+}
+
+export interface SyncOutcome {
+  provider: string;
+  status: AccountStatus;
+  /** True when sync_state was fresh and Composio was not asked. */
+  skipped: boolean;
+}
+
+export const SYNC_MAX_AGE_MS = 30_000;
+
+/** Composio's account statuses, in the words `status` shows. */
+export function localStatus(remote: string): AccountStatus {
+  switch (remote) {
+    case 'ACTIVE':
+      return 'ACTIVE';
+    case 'INITIALIZING':
+    case 'INITIATED':
+      return 'INITIATED';
+    case 'EXPIRED':
+    case 'INACTIVE': // disabled at Composio: unusable until it is enabled again
+      return 'EXPIRED';
+    case 'REVOKED':
+      return 'DISCONNECTED';
+    default:
+      return 'FAILED';
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined, wake: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new InterruptedError());
+    const done = () => {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
+      wake.removeEventListener('abort', done);
+      resolve();
+    };
+    const onAbort = () => {
+      clearTimeout(timer);
+      wake.removeEventListener('abort', done);
+      reject(new InterruptedError());
+    };
+    const timer = setTimeout(done, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    wake.addEventListener('abort', done, { once: true });
+  });
+}
+
+export class OAuthManager {
+  private apiPromise: Promise<ComposioApi> | undefined;
+
+  constructor(
+    private readonly config: Config,
+    private readonly store: Store,
+    private readonly options: OAuthManagerOptions = {},
+  ) {}
+
+  private now(): number {
+    return this.options.now?.() ?? Date.now();
+  }
+
+  /** The Composio client, created on first use (so DB-only paths never load the SDK). */
+  api(): Promise<ComposioApi> {
+    this.apiPromise ??= ComposioApi.connect({
+      apiKey: this.config.composio.apiKey,
+      baseUrl: this.config.composio.baseUrl,
+      requestTimeoutMs: this.options.requestTimeoutMs,
+      maxRetries: this.options.maxRetries,
+      debug: this.config.debug,
+    });
+    return this.apiPromise;
+  }
+
+  async resolveAuthConfig(info: ProviderInfo, signal?: AbortSignal): Promise<RemoteAuthConfig> {
+    const pinned = this.config.composio.authConfigIds[info.provider];
+    if (pinned)
+      return { id: pinned, toolkit: info.toolkitSlug, status: 'ENABLED', authScheme: null, managed: false };
+    const api = await this.api();
+    const configs = await api.listAuthConfigs(info.toolkitSlug, signal);
+    const enabled = configs.filter((c) => c.status === 'ENABLED');
+    if (enabled[0]) return enabled[0];
+    if (configs.length > 0) {
+      throw new NotAuthorizedError(
+        `Every ${info.displayName} auth config in this Composio project is disabled.`,
+        `Enable one in the Composio dashboard, or set ${info.authConfigEnv}.`,
+      );
+    }
+    const created = await api.createManagedAuthConfig(info.toolkitSlug, signal);
+    this.options.notify?.(
+      `No ${info.displayName} auth config existed in Composio; created a Composio-managed one (${created.id}).`,
+    );
+    return created;
+  }
+
+  async activeAccountFor(
+    userId: string,
+    authConfigId: string,
+    signal?: AbortSignal,
+  ): Promise<RemoteAccount | undefined> {
+    const api = await this.api();
+    const accounts = await api.listAccounts(
+      { userIds: [userId], authConfigIds: [authConfigId], statuses: ['ACTIVE'] },
+      signal,
+    );
+    return accounts.find((a) => a.status === 'ACTIVE' && (a.userId === null || a.userId === userId));
+  }
+
+  async link(userId: string, authConfigId: string, callbackUrl: string, signal?: AbortSignal) {
+    return (await this.api()).link(userId, authConfigId, callbackUrl, signal);
+  }
+
+  async account(id: string, signal?: AbortSignal): Promise<RemoteAccount> {
+    return (await this.api()).getAccount(id, signal);
+  }
+
+  /**
+   * Polls the account until it is ACTIVE. `wake` (the callback arriving) makes it check at once.
+   * FAILED / EXPIRED / REVOKED end it; so does the timeout or Ctrl+C.
+   */
+  async waitUntilActive(
+    info: ProviderInfo,
+    accountId: string,
+    options: { timeoutMs: number; signal?: AbortSignal; wake?: Promise<unknown> },
+  ): Promise<RemoteAccount> {
+    const api = await this.api();
+    const deadline = this.now() + options.timeoutMs;
+    const woken = new AbortController();
+    void options.wake?.then(() => woken.abort());
+    // The callback wakes the loop once; after that, plain polling again.
+    let wake = woken.signal;
+    for (;;) {
+      if (options.signal?.aborted) throw new InterruptedError();
+      const account = await api.getAccount(accountId, options.signal);
+      if (account.status === 'ACTIVE') return account;
+      if (account.status === 'FAILED' || account.status === 'EXPIRED' || account.status === 'REVOKED') {
+        throw new NotAuthorizedError(
+          `The ${info.displayName} authorization ${account.status === 'FAILED' ? 'failed' : `is ${account.status.toLowerCase()}`}${account.statusReason ? `: ${account.statusReason}` : '.'}`,
+          `Run gagent connect ${info.provider} again.`,
+        );
+      }
+      const left = deadline - this.now();
+      if (left <= 0) {
+        throw new GagentError(
+          `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the ${info.displayName} authorization.`,
+          undefined,
+          `Open the link and finish signing in, or run gagent connect ${info.provider} again (use --timeout for more time).`,
+        );
+      }
+      const interval = this.options.pollIntervalMs ?? 1_000;
+      await sleep(Math.min(interval, left), options.signal, wake);
+      if (wake.aborted) wake = new AbortController().signal;
+    }
+  }
+
+  /** Builds the MCP endpoint and writes every row in one transaction. Returns the stored URL. */
+  async finalize(
+    userId: string,
+    info: ProviderInfo,
+    authConfig: RemoteAuthConfig,
+    account: RemoteAccount,
+    signal?: AbortSignal,
+  ) {
+    const api = await this.api();
+    const raw = this.config.composio.mcpServerId
+      ? await api.serverMcp(userId, this.config.composio.mcpServerId, signal)
+      : await api.sessionMcp(userId, info.toolkitSlug, authConfig.id, account.id, signal);
+    const endpoint = normalizeMcpEndpoint(raw, {
+      userId,
+      connectedAccountId: account.id,
+      authConfigId: authConfig.id,
+    });
+    this.store.accounts.finalizeConnection({
+      userId,
+      provider: info.provider,
+      toolkitSlug: info.toolkitSlug,
+      authConfig: { id: authConfig.id, authScheme: authConfig.authScheme, status: authConfig.status },
+      connectedAccountId: account.id,
+      mcp: endpoint,
+      syncedAt: new Date(this.now()).toISOString(),
+    });
+    return endpoint;
+  }
+
+  isAuthorized(userId: string, provider: string): boolean {
+    return this.store.accounts.isAuthorized(userId, provider);
+  }
+
+  /** Headers for the provider's MCP connection, with the credential added now (never stored). */
+  getHeaders(userId: string, provider: string): Record<string, string> | null {
+    const row = this.store.accounts.activeMcpConnections(userId).find((c) => c.provider === provider);
+    return row ? mcpHeaders(row.headers, this.config.composio) : null;
+  }
+
+  /**
+   * Brings (user, provider) in line with Composio unless it was checked under 30 s ago.
+   * A provider the user disconnected stays disconnected: only connect authorizes again.
+   */
+  async sync(
+    userId: string,
+    provider: string,
+    options: { force?: boolean; signal?: AbortSignal } = {},
+  ): Promise<SyncOutcome> {
+    const nowMs = this.now();
+    const local = this.store.accounts.providerState(userId, provider);
+    const record = this.store.sync.get(userId, provider);
+    const maxAge = this.options.syncMaxAgeMs ?? SYNC_MAX_AGE_MS;
+    if (!options.force && isFresh(record?.lastSyncedAt, nowMs, maxAge)) {
+      return { provider, status: local.status, skipped: true };
+    }
+    const syncedAt = new Date(nowMs).toISOString();
+    if (!local.connectedAccountId || local.status === 'DISCONNECTED') {
+      // Nothing at Composio to ask about.
+      this.store.sync.record(userId, provider, local.status, syncedAt);
+      return { provider, status: local.status, skipped: false };
+    }
+    let remote: AccountStatus;
+    try {
+      remote = localStatus((await this.account(local.connectedAccountId, options.signal)).status);
+    } catch (err) {
+      if (!isNotFound(err)) throw err;
+      remote = 'DISCONNECTED'; // deleted at Composio
+    }
+    const status = this.store.accounts.applyRemoteStatus(
+      userId,
+      provider,
+      local.connectedAccountId,
+      remote,
+      syncedAt,
+    );
+    return { provider, status, skipped: false };
+  }
+
+  /** Local first (unauthorized at once, even offline), then Composio when revoking. */
+  async disconnect(
+    userId: string,
+    provider: string,
+    options: { revoke?: boolean; signal?: AbortSignal } = {},
+  ) {
+    const accountId = this.store.accounts.disconnect(userId, provider);
+    this.store.pending.deleteFor(userId, provider);
+    let revoked = false;
+    if (options.revoke && accountId) {
+      try {
+        await (await this.api()).deleteAccount(accountId, options.signal);
+        revoked = true;
+      } catch (err) {
+        if (!isNotFound(err)) throw err;
+        revoked = true; // already gone at Composio
+      }
+    }
+    return { connectedAccountId: accountId, revoked };
+  }
+}

@@ -1,0 +1,111 @@
+/** MCP failures as one sentence with an exit code, and a kind the registry and session act on. */
+
+import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpError } from '@modelcontextprotocol/sdk/types.js';
+import {
+  ExitCode,
+  type ExitCodeValue,
+  errorMessage,
+  GagentError,
+  InterruptedError,
+  isNetworkError,
+} from '../errors.js';
+
+export type McpFailureKind = 'unauthorized' | 'unreachable' | 'timeout' | 'session_lost' | 'protocol';
+
+export class McpSessionError extends GagentError {
+  constructor(
+    readonly kind: McpFailureKind,
+    message: string,
+    exitCode: ExitCodeValue,
+    hint?: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, exitCode, hint, options);
+  }
+}
+
+const REQUEST_TIMEOUT = -32001;
+
+export function classifyMcpError(
+  err: unknown,
+  server: string,
+  doing: string,
+): McpSessionError | InterruptedError {
+  if (err instanceof McpSessionError || err instanceof InterruptedError) return err;
+  if (
+    err instanceof Error &&
+    (err.name === 'AbortError' || /aborted/i.test(err.message)) &&
+    !(err instanceof McpError)
+  ) {
+    return new InterruptedError();
+  }
+  if (err instanceof StreamableHTTPError) {
+    const status = err.code ?? 0;
+    if (status === 401 || status === 403) {
+      return new McpSessionError(
+        'unauthorized',
+        `The MCP server "${server}" refused the credentials (HTTP ${status}) while ${doing}.`,
+        ExitCode.NotAuthorized,
+        `Reconnect it with gagent connect ${server}, or check GAGENT_MCP_${server.toUpperCase()}_TOKEN / _HEADERS.`,
+        { cause: err },
+      );
+    }
+    if (status === 404 && doing !== 'connecting') {
+      return new McpSessionError(
+        'session_lost',
+        `The MCP server "${server}" no longer knows our session.`,
+        ExitCode.Unreachable,
+        undefined,
+        {
+          cause: err,
+        },
+      );
+    }
+    if (status >= 500 || status === 429) {
+      return new McpSessionError(
+        'unreachable',
+        `The MCP server "${server}" answered HTTP ${status} while ${doing}.`,
+        ExitCode.Unreachable,
+        'Try again in a moment.',
+        { cause: err },
+      );
+    }
+    return new McpSessionError(
+      'protocol',
+      `The MCP server "${server}" answered HTTP ${status} while ${doing}; is the URL a Streamable HTTP MCP endpoint?`,
+      ExitCode.Failure,
+      undefined,
+      { cause: err },
+    );
+  }
+  if (err instanceof McpError && err.code === REQUEST_TIMEOUT) {
+    return new McpSessionError(
+      'timeout',
+      `The MCP server "${server}" did not answer in time while ${doing}.`,
+      ExitCode.Unreachable,
+      undefined,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (isNetworkError(err) || (err instanceof TypeError && /fetch failed/i.test(err.message))) {
+    return new McpSessionError(
+      'unreachable',
+      `Cannot reach the MCP server "${server}" while ${doing}.`,
+      ExitCode.Unreachable,
+      'Check that it is running and that its URL is right.',
+      { cause: err },
+    );
+  }
+  return new McpSessionError(
+    'protocol',
+    `The MCP server "${server}" failed while ${doing}: ${errorMessage(err)}`,
+    ExitCode.Failure,
+    undefined,
+    {
+      cause: err,
+    },
+  );
+}

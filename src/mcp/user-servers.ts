@@ -1,0 +1,49 @@
+/**
+ * Which MCP servers a user has: their connected accounts' MCP connections from the database
+ * (credentials added at call time), then GAGENT_MCP_<NAME>_* servers for names the database
+ * does not have.
+ */
+import { mcpHeaders } from '../composio/mcp-headers.js';
+import type { Config, EnvMcpServer } from '../config.js';
+import type { McpConnectionRow } from '../store/accounts.js';
+import type { Store } from '../store/store.js';
+import { McpRegistry, type RegistryOptions, type ServerConfig } from './registry.js';
+
+export function envServerHeaders(server: EnvMcpServer): Record<string, string> {
+  const headers = { ...server.headers };
+  const hasAuth = Object.keys(headers).some((h) => h.toLowerCase() === 'authorization');
+  if (server.token && !hasAuth) headers.Authorization = `Bearer ${server.token}`;
+  return headers;
+}
+
+export function serverConfigs(
+  rows: McpConnectionRow[],
+  envServers: EnvMcpServer[],
+  headersFor: (row: McpConnectionRow) => Record<string, string>,
+): ServerConfig[] {
+  const fromDb: ServerConfig[] = rows.map((row) => ({
+    name: row.provider,
+    source: 'db',
+    url: row.url,
+    headers: headersFor(row),
+  }));
+  const taken = new Set(fromDb.map((s) => s.name));
+  const fromEnv: ServerConfig[] = envServers
+    .filter((s) => !taken.has(s.name))
+    .map((s) => ({ name: s.name, source: 'env', url: s.url, headers: envServerHeaders(s) }));
+  return [...fromDb, ...fromEnv];
+}
+
+export function userServerConfigs(config: Config, store: Store, userId = config.user): ServerConfig[] {
+  return serverConfigs(store.accounts.activeMcpConnections(userId), config.mcpServers, (row) =>
+    mcpHeaders(row.headers, config.composio),
+  );
+}
+
+export function connectUserRegistry(
+  config: Config,
+  store: Store,
+  options: RegistryOptions = {},
+): Promise<McpRegistry> {
+  return McpRegistry.connect(userServerConfigs(config, store), options);
+}

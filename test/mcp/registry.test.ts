@@ -1,0 +1,128 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
+import { McpRegistry } from '../../src/mcp/registry.js';
+import { connectUserRegistry, userServerConfigs } from '../../src/mcp/user-servers.js';
+import { startFakeGmail, startFakeSlack, startFakeWeather } from '../fakes/mcp/providers.js';
+import { type FakeMcpServer, startFakeMcpServer } from '../fakes/mcp/server.js';
+import { recordConnection, tempStore } from '../helpers/store.js';
+
+const cleanups: (() => unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+async function serve<T extends FakeMcpServer>(server: Promise<T>): Promise<T> {
+  const s = await server;
+  cleanups.push(() => s.close());
+  return s;
+}
+function store() {
+  const t = tempStore();
+  cleanups.push(t.cleanup);
+  return t.store;
+}
+
+describe('McpRegistry', () => {
+  it('connects every server in parallel; failures are reported per server and never block the ready ones', async () => {
+    const weather = await serve(startFakeWeather());
+    const slow = await serve(startFakeWeather({ delayMs: 1500 }));
+    const locked = await serve(startFakeGmail({ bearer: 'secret-token' }));
+    const refusing = await serve(startFakeMcpServer({ tools: [], refuse: true }));
+    const registry = await McpRegistry.connect(
+      [
+        { name: 'slow', source: 'env', url: slow.url.toString(), headers: {} },
+        { name: 'locked', source: 'env', url: locked.url.toString(), headers: {} },
+        { name: 'refusing', source: 'env', url: refusing.url.toString(), headers: {} },
+        { name: 'weather', source: 'env', url: weather.url.toString(), headers: {} },
+      ],
+      { connectTimeoutMs: 500 },
+    );
+    cleanups.push(() => registry.close());
+    const states = Object.fromEntries(registry.servers().map((s) => [s.config.name, s.status.state]));
+    expect(states).toEqual({ slow: 'failed', locked: 'unauthorized', refusing: 'failed', weather: 'ready' });
+    expect(registry.ready().map((s) => s.provider)).toEqual(['weather']);
+    expect(registry.get('weather')?.tools.map((t) => t.name)).toEqual(['get_forecast', 'slow_report']);
+    expect(registry.get('slow')?.status).toMatchObject({ reason: expect.stringContaining('did not answer') });
+    const result = await registry.get('weather')?.callTool('get_forecast', { city: 'Paris' });
+    expect(result?.content[0]).toMatchObject({ text: 'Forecast for Paris: sunny, 1 day(s)' });
+  });
+
+  it('terminates every session on close', async () => {
+    const gmail = await serve(startFakeGmail());
+    const slack = await serve(startFakeSlack());
+    const registry = await McpRegistry.connect([
+      { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {} },
+      { name: 'slack', source: 'db', url: slack.url.toString(), headers: {} },
+    ]);
+    expect(gmail.sessionCount() + slack.sessionCount()).toBe(2);
+    await registry.close();
+    expect(gmail.sessionCount() + slack.sessionCount()).toBe(0);
+  });
+
+  it('falls back to GAGENT_MCP_<NAME>_* for names the database lacks, and the database wins otherwise', async () => {
+    const s = store();
+    const dbWeather = await serve(startFakeWeather({ apiKey: 'ak_test' }));
+    const envWeather = await serve(startFakeWeather());
+    const envSlack = await serve(startFakeSlack({ bearer: 'tok_env_slack' }));
+    recordConnection(s, 'alice', 'weather', dbWeather.url.toString());
+    const config = loadConfig(
+      { user: 'alice' },
+      {
+        GAGENT_HOME: '/nonexistent',
+        COMPOSIO_API_KEY: 'ak_test',
+        GAGENT_MCP_WEATHER_URL: envWeather.url.toString(),
+        GAGENT_MCP_SLACK_URL: envSlack.url.toString(),
+        GAGENT_MCP_SLACK_TOKEN: 'tok_env_slack',
+        GAGENT_MCP_SLACK_HEADERS: 'X-Team: blue',
+      },
+    );
+    const configs = userServerConfigs(config, s);
+    expect(configs.map((c) => [c.name, c.source, c.url])).toEqual([
+      ['weather', 'db', dbWeather.url.toString()],
+      ['slack', 'env', envSlack.url.toString()],
+    ]);
+    expect(configs[0]?.headers['x-api-key']).toBe('ak_test');
+    expect(configs[1]?.headers).toEqual({ 'X-Team': 'blue', Authorization: 'Bearer tok_env_slack' });
+    const registry = await connectUserRegistry(config, s);
+    cleanups.push(() => registry.close());
+    expect(
+      registry
+        .ready()
+        .map((r) => r.provider)
+        .sort(),
+    ).toEqual(['slack', 'weather']);
+    await registry.get('weather')?.callTool('get_forecast', { city: 'Oslo' });
+    expect(dbWeather.calls).toHaveLength(1);
+    expect(envWeather.calls).toHaveLength(0);
+    expect(envSlack.sessionCount()).toBe(1);
+    expect(
+      (await registry.get('slack')?.callTool('SLACK_SEND_MESSAGE', { channel: '#team', markdown_text: 'hi' }))
+        ?.isError,
+    ).toBeFalsy();
+    expect(envSlack.messages).toEqual([{ channel: 'team', markdown_text: 'hi' }]);
+  });
+
+  it('keeps two users apart, and a disconnected provider has no tools in the next registry', async () => {
+    const s = store();
+    const gmail = await serve(startFakeGmail());
+    const slack = await serve(startFakeSlack());
+    recordConnection(s, 'alice', 'gmail', gmail.url.toString());
+    recordConnection(s, 'bob', 'slack', slack.url.toString());
+    const base = { GAGENT_HOME: '/nonexistent', COMPOSIO_API_KEY: 'ak_test' };
+    const alice = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
+    const bob = await connectUserRegistry(loadConfig({ user: 'bob' }, base), s);
+    cleanups.push(
+      () => alice.close(),
+      () => bob.close(),
+    );
+    expect(alice.ready().flatMap((r) => r.tools.map((t) => t.name))).toEqual([
+      'GMAIL_SEND_EMAIL',
+      'GMAIL_FETCH_EMAILS',
+    ]);
+    expect(bob.ready().flatMap((r) => r.tools.map((t) => t.name))).toEqual(['SLACK_SEND_MESSAGE']);
+
+    s.accounts.disconnect('alice', 'gmail');
+    const after = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
+    cleanups.push(() => after.close());
+    expect(after.servers()).toEqual([]);
+  });
+});
