@@ -1,0 +1,103 @@
+/**
+ * Model errors as one sentence and an exit code. Both SDKs throw the same family (APIError with
+ * `status`, APIConnectionError, APIConnectionTimeoutError, APIUserAbortError); duck-typed so the
+ * SDKs stay lazily loaded.
+ */
+import {
+  errorMessage,
+  GagentError,
+  InterruptedError,
+  isNetworkError,
+  NotAuthorizedError,
+  UnreachableError,
+} from '../errors.js';
+
+interface ApiErrorLike {
+  status?: unknown;
+  error?: unknown;
+  constructor?: { name?: string };
+  message?: string;
+}
+
+function providerMessage(err: ApiErrorLike): string {
+  const body = err.error as { error?: { message?: unknown }; message?: unknown } | undefined;
+  const nested = body?.error?.message ?? body?.message;
+  if (typeof nested === 'string' && nested) return nested;
+  const message = typeof err.message === 'string' ? err.message : '';
+  // SDK messages look like `400 {"error":…}`; never print the JSON.
+  return (
+    message
+      .replace(/^\d{3}\s*/, '')
+      .replace(/\s*\{.*$/s, '')
+      .trim() || 'no details'
+  );
+}
+
+export function mapModelError(
+  err: unknown,
+  provider: string,
+  endpoint: string,
+  keyVariable: string,
+): GagentError {
+  if (err instanceof GagentError) return err;
+  const e = (err ?? {}) as ApiErrorLike;
+  const name = e.constructor?.name ?? '';
+  if (name === 'APIUserAbortError' || (err instanceof Error && err.name === 'AbortError'))
+    return new InterruptedError();
+  const host = (() => {
+    try {
+      return new URL(endpoint).host;
+    } catch {
+      return endpoint;
+    }
+  })();
+  if (name === 'APIConnectionTimeoutError') {
+    return new UnreachableError(
+      `The ${provider} model at ${host} did not answer in time.`,
+      'Try again, or check the server.',
+      { cause: err },
+    );
+  }
+  if (name === 'APIConnectionError' || isNetworkError(err)) {
+    return new UnreachableError(
+      `Cannot reach the ${provider} model at ${host}.`,
+      'Check that the server is running and the base URL is right.',
+      {
+        cause: err,
+      },
+    );
+  }
+  const status = typeof e.status === 'number' ? e.status : undefined;
+  if (status === 401 || status === 403) {
+    return new NotAuthorizedError(
+      `The ${provider} model server rejected the API key (HTTP ${status}): ${providerMessage(e)}.`,
+      `Check ${keyVariable}.`,
+      {
+        cause: err,
+      },
+    );
+  }
+  if (status !== undefined && (status >= 500 || status === 429 || status === 408)) {
+    return new UnreachableError(
+      `The ${provider} model at ${host} is unavailable (HTTP ${status}): ${providerMessage(e)}.`,
+      'Try again in a moment.',
+      {
+        cause: err,
+      },
+    );
+  }
+  if (status !== undefined) {
+    return new GagentError(
+      `The ${provider} model refused the request (HTTP ${status}): ${providerMessage(e)}.`,
+      undefined,
+      undefined,
+      { cause: err },
+    );
+  }
+  return new GagentError(
+    `The ${provider} model failed: ${errorMessage(err).replace(/\s*\{.*$/s, '')}`,
+    undefined,
+    undefined,
+    { cause: err },
+  );
+}
