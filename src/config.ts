@@ -68,6 +68,8 @@ export interface Config {
   waylandDisplay?: string;
   /** Running over SSH: a browser opened here would open on the wrong machine. */
   ssh: boolean;
+  /** PATH, to find programs such as Chromium without a shell. */
+  searchPath: string;
 }
 
 /** Flags that override the environment (DESIGN §2–3). */
@@ -284,6 +286,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     display: nonEmpty(env.DISPLAY),
     waylandDisplay: nonEmpty(env.WAYLAND_DISPLAY),
     ssh: !!(nonEmpty(env.SSH_CONNECTION) ?? nonEmpty(env.SSH_TTY)),
+    searchPath: env.PATH ?? '',
   };
 }
 

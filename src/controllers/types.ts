@@ -42,3 +42,14 @@ export interface Controller {
   afterMcpStep(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
 }
+
+/**
+ * A controller cannot do this action (no screen attached, no launcher, not a URL…). The agent
+ * turns it into feedback for the model; it never ends a run.
+ */
+export class ActionNotSupportedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ActionNotSupportedError';
+  }
+}

@@ -2,34 +2,11 @@
  * The one typed event stream of a run. The Ink TUI, the --json JSONL writer and the history
  * writer are three consumers of these events; none of them reaches into the loop.
  */
-import type { StepKind } from '../store/schema.js';
+import type { ActionCall, StepKind, StepOutcome } from '../agent/outcome.js';
+
+export type { ActionCall, StepKind, StepOutcome };
 
 export type RunEndStatus = 'done' | 'failed' | 'max_steps' | 'interrupted' | 'error';
-
-/** What an action did, as shown to the user, saved in run_steps.outcome and summarized for the model. */
-export type StepOutcome =
-  | { type: 'screen'; action: unknown; ok: true }
-  | {
-      type: 'mcp';
-      provider: string;
-      tool: string;
-      args: Record<string, unknown>;
-      resultText: string;
-      isError: boolean;
-      durationMs: number;
-    }
-  | { type: 'notes'; notes: string[] }
-  | { type: 'done' }
-  | { type: 'fail' }
-  /** The action did not run: refused by the controller, denied by the user, not authorized, or failed; fed back to the model. */
-  | { type: 'refused'; reason: string }
-  /** The model's reply could not be parsed after its retries. */
-  | { type: 'format_error'; reason: string };
-
-export interface ActionCall {
-  name: string;
-  args: Record<string, unknown>;
-}
 
 interface Base {
   runId: string;

@@ -1,0 +1,245 @@
+/**
+ * One step of a run, end to end: screenshot → worker decides → a GUI action is grounded once and
+ * executed by the controller; an MCP action is checked (still authorized?), approved, called on
+ * its cached session and recorded. Whatever did not run becomes feedback for the next prompt.
+ */
+import { type ImageBudget, prepareForModel, type Size } from '../controllers/screenshot-scaling.js';
+import { ActionNotSupportedError, type Controller } from '../controllers/types.js';
+import { GagentError, InterruptedError } from '../errors.js';
+import type { ActionRegistry } from './actions/registry.js';
+import type { ActionResult, McpAction } from './actions/types.js';
+import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './approval.js';
+import { type Grounder, GroundingError } from './grounding.js';
+import { type McpAgent, resultText } from './mcp-agent.js';
+import type { ActionCall, StepKind, StepOutcome } from './outcome.js';
+import type { Worker, WorkerObserver } from './worker.js';
+
+export interface AgentObserver extends WorkerObserver {
+  onGrounding?(): void;
+  onPlan?(kind: StepKind, plan: string, action: ActionCall): void;
+  onApprovalRequested?(request: ApprovalRequest): void;
+  onApprovalResolved?(request: ApprovalRequest, decision: ApprovalDecision): void;
+}
+
+export interface AgentDeps {
+  worker: Worker;
+  actions: ActionRegistry;
+  controller: Controller;
+  grounder: Grounder;
+  mcp: McpAgent;
+  approval: ApprovalPolicy;
+  /** Checked when an MCP action is about to run: a provider disconnected mid-run is refused. */
+  isAuthorized(provider: string): boolean;
+  /** Rebinds MCP actions before each step, so a disconnected provider leaves the next prompt. */
+  refreshActions?(): void;
+  imageBudget?: ImageBudget;
+  observer?: AgentObserver;
+}
+
+export interface StepResult {
+  status: 'continue' | 'done' | 'fail';
+  kind: StepKind;
+  plan: string | null;
+  action: ActionCall | null;
+  outcome: StepOutcome;
+  reflection: string | null;
+  modelMs: number;
+  durationMs: number;
+  mcpCalls: number;
+}
+
+function summarize(outcome: StepOutcome): string {
+  switch (outcome.type) {
+    case 'screen':
+      return `the ${outcome.action.type} action was performed on the screen`;
+    case 'mcp':
+      return `${outcome.provider} ${outcome.tool} ${outcome.isError ? 'returned an error' : 'succeeded'}: ${outcome.resultText.slice(0, 300)}`;
+    case 'notes':
+      return 'the notes were saved';
+    case 'refused':
+      return `it did not run: ${outcome.reason}`;
+    case 'format_error':
+      return `the reply could not be used: ${outcome.reason}`;
+    default:
+      return outcome.type;
+  }
+}
+
+export class Agent {
+  private readonly notes: string[] = [];
+  private feedback: string | null = null;
+  private lastOutcome: string | null = null;
+
+  constructor(private readonly deps: AgentDeps) {}
+
+  get savedNotes(): readonly string[] {
+    return this.notes;
+  }
+
+  async step(step: number, signal?: AbortSignal): Promise<StepResult> {
+    const started = performance.now();
+    const { controller, worker, mcp } = this.deps;
+    this.deps.refreshActions?.();
+    mcp.beginStep(step);
+    try {
+      const shot = controller.supportsGui ? await controller.screenshot(signal) : null;
+      const image = shot ? await prepareForModel(shot, this.deps.imageBudget) : null;
+      const screen: Size | null = shot ? { width: shot.width, height: shot.height } : null;
+
+      const decision = await worker.decide({
+        step,
+        screenshot: image,
+        mcpOutcome: mcp.takeOutcomeForPrompt(),
+        feedback: this.feedback,
+        notes: this.notes,
+        lastOutcome: this.lastOutcome,
+        signal,
+      });
+      this.feedback = null;
+      const finish = (
+        kind: StepKind,
+        action: ActionCall | null,
+        outcome: StepOutcome,
+        status: StepResult['status'] = 'continue',
+        extraModelMs = 0,
+      ): StepResult => {
+        this.lastOutcome = summarize(outcome);
+        if (outcome.type === 'refused' || outcome.type === 'format_error') this.feedback = outcome.reason;
+        return {
+          status,
+          kind,
+          plan: decision.plan,
+          action,
+          outcome,
+          reflection: decision.reflection,
+          modelMs: decision.modelMs + extraModelMs,
+          durationMs: Math.round(performance.now() - started),
+          mcpCalls: mcp.counters().calls,
+        };
+      };
+
+      if (decision.type === 'format_failure')
+        return finish('gui', null, { type: 'format_error', reason: decision.reason });
+
+      const action = decision.action;
+      const call: ActionCall = { name: action.name, args: decision.args };
+      this.deps.observer?.onPlan?.(action.kind, decision.plan, call);
+
+      if (action.kind === 'mcp') {
+        const outcome = await this.runMcp(step, action, decision.args, signal);
+        await controller.afterMcpStep(signal);
+        return finish('mcp', call, outcome);
+      }
+
+      let groundingMs = 0;
+      let result: ActionResult;
+      try {
+        result = await action.handler(decision.args, {
+          signal,
+          ground: async (description) => {
+            if (!image || !screen)
+              throw new ActionNotSupportedError(
+                'no screen is attached, so nothing can be located on it; use the connected-account actions or agent.fail()',
+              );
+            this.deps.observer?.onGrounding?.();
+            const located = await this.deps.grounder.locate(description, image, screen, signal);
+            groundingMs += located.modelMs;
+            return located.point;
+          },
+        });
+        if (result.type === 'screen') await controller.execute(result.action, signal);
+      } catch (err) {
+        if (err instanceof GroundingError || err instanceof ActionNotSupportedError) {
+          return finish('gui', call, { type: 'refused', reason: err.message }, 'continue', groundingMs);
+        }
+        throw err;
+      }
+      switch (result.type) {
+        case 'screen':
+          return finish(
+            'gui',
+            call,
+            { type: 'screen', action: result.action, ok: true },
+            'continue',
+            groundingMs,
+          );
+        case 'notes':
+          this.notes.push(...result.notes);
+          return finish('gui', call, { type: 'notes', notes: result.notes });
+        case 'done':
+          return finish('gui', call, { type: 'done' }, 'done');
+        case 'fail':
+          return finish('gui', call, { type: 'fail' }, 'fail');
+        case 'mcp':
+          throw new Error('a GUI action returned an MCP result');
+      }
+    } finally {
+      mcp.endStep();
+    }
+  }
+
+  private async runMcp(
+    step: number,
+    action: McpAction,
+    args: Record<string, unknown>,
+    signal?: AbortSignal,
+  ): Promise<StepOutcome> {
+    const { mcp, approval, observer } = this.deps;
+    const base = { action: action.name, provider: action.provider, tool: action.tool, args };
+    if (!this.deps.isAuthorized(action.provider)) {
+      const reason = `${action.provider} is no longer connected for this user, so agent.${action.name} cannot run; continue without it or use the screen`;
+      mcp.record({
+        ...base,
+        resultText: '',
+        isError: true,
+        durationMs: 0,
+        skipped: 'unauthorized',
+        error: reason,
+      });
+      return { type: 'refused', reason };
+    }
+    const request: ApprovalRequest = { step, ...base, destructive: action.annotations.destructive };
+    if (!action.annotations.readOnly) observer?.onApprovalRequested?.(request);
+    const decision = await approval.decide(action, request, signal);
+    if (!action.annotations.readOnly) observer?.onApprovalResolved?.(request, decision);
+    if (!decision.approved) {
+      mcp.record({ ...base, resultText: '', isError: false, durationMs: 0, skipped: 'denied' });
+      const why = approval.interactive
+        ? 'the user declined it'
+        : 'it needs approval and nobody can approve here (run with --yes to allow it)';
+      return { type: 'refused', reason: `agent.${action.name} was not run: ${why}` };
+    }
+    const started = performance.now();
+    try {
+      const result = await action.handler(args, { signal, ground: async () => ({ x: 0, y: 0 }) });
+      if (result.type !== 'mcp') throw new Error('an MCP action returned a non-MCP result');
+      const text = resultText(result.result);
+      const isError = result.result.isError === true;
+      mcp.record({ ...base, resultText: text, isError, durationMs: result.durationMs });
+      return {
+        type: 'mcp',
+        provider: action.provider,
+        tool: action.tool,
+        args,
+        resultText: text,
+        isError,
+        durationMs: result.durationMs,
+      };
+    } catch (err) {
+      if (err instanceof InterruptedError) throw err;
+      // A server that died mid-run is an outcome the model can react to, never a hang or a crash.
+      const message = err instanceof GagentError ? err.message : String(err);
+      const durationMs = Math.round(performance.now() - started);
+      mcp.record({ ...base, resultText: '', isError: true, durationMs, error: message });
+      return {
+        type: 'mcp',
+        provider: action.provider,
+        tool: action.tool,
+        args,
+        resultText: message,
+        isError: true,
+        durationMs,
+      };
+    }
+  }
+}

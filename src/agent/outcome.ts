@@ -1,0 +1,28 @@
+/** What one step did: shown to the user, saved in run_steps.outcome, and summarized for the model. */
+import type { ScreenAction } from '../controllers/types.js';
+
+export type StepKind = 'gui' | 'mcp';
+
+export interface ActionCall {
+  name: string;
+  args: Record<string, unknown>;
+}
+
+export type StepOutcome =
+  | { type: 'screen'; action: ScreenAction; ok: true }
+  | {
+      type: 'mcp';
+      provider: string;
+      tool: string;
+      args: Record<string, unknown>;
+      resultText: string;
+      isError: boolean;
+      durationMs: number;
+    }
+  | { type: 'notes'; notes: string[] }
+  | { type: 'done' }
+  | { type: 'fail' }
+  /** The action did not run: refused by the controller, denied, not authorized, not found on screen. Fed back to the model. */
+  | { type: 'refused'; reason: string }
+  /** The model's reply could not be used after its retries. */
+  | { type: 'format_error'; reason: string };

@@ -1,0 +1,39 @@
+/**
+ * The reflection agent: after each step it judges the trajectory (off track / on track / complete).
+ * Its own replies are not kept in its history (as in Agent S); --no-reflection means it is never called.
+ */
+import type { ModelImage } from '../controllers/screenshot-scaling.js';
+import type { ModelProvider } from '../llm/types.js';
+import { Conversation } from './history.js';
+import { reflectionSystemPrompt } from './prompts.js';
+
+export class Reflector {
+  private readonly conversation: Conversation;
+
+  constructor(
+    private readonly model: ModelProvider,
+    task: string,
+    maxImages: number,
+  ) {
+    this.conversation = new Conversation(reflectionSystemPrompt(task), maxImages);
+  }
+
+  async reflect(input: {
+    lastPlan: string;
+    lastOutcome: string;
+    image: ModelImage | null;
+    signal?: AbortSignal;
+  }): Promise<{ text: string; modelMs: number }> {
+    this.conversation.addUser(
+      `The agent's last plan and action:\n${input.lastPlan}\n\nWhat happened: ${input.lastOutcome}`,
+      input.image,
+    );
+    const reply = await this.model.complete({
+      messages: this.conversation.messages(),
+      temperature: 0,
+      maxTokens: 400,
+      signal: input.signal,
+    });
+    return { text: reply.text.trim(), modelMs: reply.durationMs };
+  }
+}

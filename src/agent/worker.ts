@@ -1,0 +1,154 @@
+/**
+ * The worker decides each step: reflection on the last step (unless turned off), the generator
+ * prompt, the model's reply, and a format check with up to three tries. It only decides; running
+ * the action is the agent's job, so checking a reply can never have a side effect.
+ */
+import type { ModelImage } from '../controllers/screenshot-scaling.js';
+import type { ChatMessage, ModelProvider } from '../llm/types.js';
+import type { ActionRegistry } from './actions/registry.js';
+import { renderActionList } from './actions/render.js';
+import type { Action } from './actions/types.js';
+import { Conversation } from './history.js';
+import { parseAction } from './parser/parse-action.js';
+import { formatFeedback, generatorSystemPrompt, stepMessage } from './prompts.js';
+import { Reflector } from './reflection.js';
+
+export interface WorkerOptions {
+  model: ModelProvider;
+  actions: ActionRegistry;
+  task: string;
+  platform: string;
+  hasScreen: boolean;
+  /** Turn the reflection agent on (default) or off. */
+  reflection: boolean;
+  /** Screenshots kept in the conversation (default 8); text is always kept. */
+  maxImages?: number;
+  /** Tries per step before a typed format failure (default 3). */
+  formatTries?: number;
+}
+
+export interface WorkerObserver {
+  onThinking?(phase: 'reflection' | 'plan'): void;
+  onReflection?(text: string): void;
+  onFormatRetry?(attempt: number, reason: string): void;
+}
+
+export interface StepInput {
+  step: number;
+  screenshot: ModelImage | null;
+  /** The previous MCP outcome, given exactly once (already marked untrusted). */
+  mcpOutcome: string | null;
+  /** Why the previous action did not run, if it did not. */
+  feedback: string | null;
+  notes: readonly string[];
+  /** What the last action did, for the reflection agent. */
+  lastOutcome: string | null;
+  signal?: AbortSignal;
+}
+
+export type Decision =
+  | {
+      type: 'action';
+      plan: string;
+      action: Action;
+      args: Record<string, unknown>;
+      reflection: string | null;
+      modelMs: number;
+    }
+  | { type: 'format_failure'; plan: string; reason: string; reflection: string | null; modelMs: number };
+
+export class Worker {
+  private readonly conversation: Conversation;
+  private readonly reflector: Reflector | null;
+  private lastPlan: string | null = null;
+
+  constructor(
+    private readonly options: WorkerOptions,
+    private readonly observer: WorkerObserver = {},
+  ) {
+    const maxImages = options.maxImages ?? 8;
+    this.conversation = new Conversation(() => this.systemPrompt(), maxImages);
+    this.reflector = options.reflection ? new Reflector(options.model, options.task, maxImages) : null;
+  }
+
+  /** The system prompt lists the actions registered right now. */
+  private systemPrompt(): string {
+    return generatorSystemPrompt({
+      task: this.options.task,
+      platform: this.options.platform,
+      actionList: renderActionList(this.options.actions.list()),
+      hasScreen: this.options.hasScreen,
+      hasMcp: this.options.actions.mcpActions().length > 0,
+    });
+  }
+
+  /** The messages the next model call would get (for tests and debugging). */
+  messages(): ChatMessage[] {
+    return this.conversation.messages();
+  }
+
+  async decide(input: StepInput): Promise<Decision> {
+    let modelMs = 0;
+    let reflection: string | null = null;
+    if (this.reflector && this.lastPlan !== null) {
+      this.observer.onThinking?.('reflection');
+      const reflected = await this.reflector.reflect({
+        lastPlan: this.lastPlan,
+        lastOutcome: input.lastOutcome ?? 'not reported',
+        image: input.screenshot,
+        signal: input.signal,
+      });
+      reflection = reflected.text;
+      modelMs += reflected.modelMs;
+      this.observer.onReflection?.(reflection);
+    }
+
+    this.conversation.addUser(
+      stepMessage({
+        step: input.step,
+        reflection,
+        notes: input.notes,
+        mcpOutcome: input.mcpOutcome,
+        feedback: input.feedback,
+        hasScreenshot: input.screenshot !== null,
+      }),
+      input.screenshot,
+    );
+
+    // Retries go to a copy: the bad replies do not stay in the conversation.
+    const attempt: ChatMessage[] = this.conversation.messages();
+    const tries = this.options.formatTries ?? 3;
+    let lastReply = '';
+    let lastError = '';
+    for (let i = 1; i <= tries; i++) {
+      this.observer.onThinking?.('plan');
+      const reply = await this.options.model.complete({ messages: attempt, signal: input.signal });
+      modelMs += reply.durationMs;
+      lastReply = reply.text;
+      const parsed = parseAction(reply.text, this.options.actions);
+      if (parsed.ok) {
+        this.conversation.addAssistant(reply.text);
+        this.lastPlan = reply.text;
+        return {
+          type: 'action',
+          plan: reply.text,
+          action: parsed.action,
+          args: parsed.args,
+          reflection,
+          modelMs,
+        };
+      }
+      lastError = parsed.error;
+      if (i < tries) {
+        this.observer.onFormatRetry?.(i, parsed.error);
+        attempt.push(
+          { role: 'assistant', content: reply.text },
+          { role: 'user', content: formatFeedback(parsed.error) },
+        );
+      }
+    }
+    this.conversation.addAssistant(lastReply);
+    this.lastPlan = lastReply;
+    return { type: 'format_failure', plan: lastReply, reason: lastError, reflection, modelMs };
+  }
+}

@@ -1,0 +1,210 @@
+/**
+ * A Chromium window driven through playwright-core with the system's Chromium (nothing is ever
+ * downloaded): headed when there is a display, headless otherwise, a fresh profile per run,
+ * kept off the network except for the pages the task visits.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { BrowserContext, Page } from 'playwright-core';
+import { GagentError } from '../errors.js';
+import { findExecutable } from './find-executable.js';
+import { normalizeKey } from './keys.js';
+import { ActionNotSupportedError, type Controller, type ScreenAction, type Screenshot } from './types.js';
+
+export interface BrowserOptions {
+  startUrl?: string;
+  headless: boolean;
+  searchPath: string;
+  viewport?: { width: number; height: number };
+  /** Extra time for the page to settle after an action. */
+  settleMs?: number;
+}
+
+const PLAYWRIGHT_KEYS: Record<string, string> = {
+  ctrl: 'Control',
+  ctrlleft: 'Control',
+  ctrlright: 'Control',
+  shift: 'Shift',
+  shiftleft: 'Shift',
+  shiftright: 'Shift',
+  alt: 'Alt',
+  altleft: 'Alt',
+  altright: 'Alt',
+  option: 'Alt',
+  win: 'Meta',
+  winleft: 'Meta',
+  winright: 'Meta',
+  command: 'Meta',
+  enter: 'Enter',
+  esc: 'Escape',
+  tab: 'Tab',
+  backspace: 'Backspace',
+  delete: 'Delete',
+  del: 'Delete',
+  insert: 'Insert',
+  up: 'ArrowUp',
+  down: 'ArrowDown',
+  left: 'ArrowLeft',
+  right: 'ArrowRight',
+  home: 'Home',
+  end: 'End',
+  pageup: 'PageUp',
+  pgup: 'PageUp',
+  pagedown: 'PageDown',
+  pgdn: 'PageDown',
+  space: ' ',
+  capslock: 'CapsLock',
+};
+
+function playwrightKey(name: string): string {
+  const key = normalizeKey(name);
+  if (!key) throw new ActionNotSupportedError(`"${name}" is not a key name`);
+  if (PLAYWRIGHT_KEYS[key]) return PLAYWRIGHT_KEYS[key];
+  if (/^f\d{1,2}$/.test(key)) return key.toUpperCase();
+  if (key.length === 1) return key;
+  throw new ActionNotSupportedError(`the key "${key}" cannot be pressed in the browser`);
+}
+
+function looksLikeUrl(target: string): string | null {
+  if (/^(https?|file):\/\//i.test(target)) return target;
+  if (/^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(target)) return `https://${target}`;
+  return null;
+}
+
+export class BrowserController implements Controller {
+  readonly name = 'browser' as const;
+  readonly supportsGui = true;
+  private context: BrowserContext | null = null;
+  private page: Page | null = null;
+  private profileDir: string | null = null;
+
+  constructor(private readonly options: BrowserOptions) {}
+
+  async start(): Promise<void> {
+    const executable = findExecutable(
+      ['chromium', 'chromium-browser', 'google-chrome', 'google-chrome-stable'],
+      this.options.searchPath,
+    );
+    if (!executable) {
+      throw new GagentError(
+        'The browser controller needs Chromium, and none was found on PATH.',
+        undefined,
+        'Install it (Debian: apt-get install chromium) or use another --controller.',
+      );
+    }
+    const { chromium } = await import('playwright-core');
+    this.profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-browser-'));
+    const viewport = this.options.viewport ?? { width: 1280, height: 800 };
+    this.context = await chromium.launchPersistentContext(this.profileDir, {
+      executablePath: executable,
+      headless: this.options.headless,
+      viewport,
+      args: [
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--disable-gpu',
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      ],
+    });
+    this.page = this.context.pages()[0] ?? (await this.context.newPage());
+    if (this.options.startUrl) await this.page.goto(this.options.startUrl, { waitUntil: 'load' });
+  }
+
+  private get active(): Page {
+    if (!this.page) throw new GagentError('The browser controller was used before it started.');
+    return this.page;
+  }
+
+  async screenshot(): Promise<Screenshot> {
+    const page = this.active;
+    const png = await page.screenshot({ type: 'png' });
+    const size = page.viewportSize() ?? { width: 1280, height: 800 };
+    return { png, width: size.width, height: size.height };
+  }
+
+  private async withKeys(keys: string[], body: () => Promise<void>): Promise<void> {
+    const { keyboard } = this.active;
+    const mapped = keys.map(playwrightKey);
+    for (const k of mapped) await keyboard.down(k);
+    try {
+      await body();
+    } finally {
+      for (const k of [...mapped].reverse()) await keyboard.up(k);
+    }
+  }
+
+  async execute(action: ScreenAction): Promise<void> {
+    const page = this.active;
+    switch (action.type) {
+      case 'click':
+        await this.withKeys(action.holdKeys, () =>
+          page.mouse.click(action.at.x, action.at.y, { button: action.button, clickCount: action.clicks }),
+        );
+        break;
+      case 'type':
+        if (action.at) await page.mouse.click(action.at.x, action.at.y);
+        if (action.overwrite) {
+          await page.keyboard.press('Control+A');
+          await page.keyboard.press('Backspace');
+        }
+        await page.keyboard.insertText(action.text);
+        if (action.enter) await page.keyboard.press('Enter');
+        break;
+      case 'scroll':
+        await page.mouse.move(action.at.x, action.at.y);
+        // pyautogui: positive clicks scroll up; the wheel's positive delta scrolls down.
+        await page.mouse.wheel(
+          action.horizontal ? -action.clicks * 100 : 0,
+          action.horizontal ? 0 : -action.clicks * 100,
+        );
+        break;
+      case 'drag':
+        await page.mouse.move(action.from.x, action.from.y);
+        await this.withKeys(action.holdKeys, async () => {
+          await page.mouse.down();
+          await page.mouse.move(action.to.x, action.to.y, { steps: 12 });
+          await page.mouse.up();
+        });
+        break;
+      case 'hotkey':
+        await page.keyboard.press(action.keys.map(playwrightKey).join('+'));
+        break;
+      case 'hold_and_press':
+        await this.withKeys(action.holdKeys, async () => {
+          for (const k of action.pressKeys) await page.keyboard.press(playwrightKey(k));
+        });
+        break;
+      case 'open': {
+        const url = looksLikeUrl(action.target);
+        if (!url)
+          throw new ActionNotSupportedError(
+            `the browser can only open web addresses, not "${action.target}"`,
+          );
+        await page.goto(url, { waitUntil: 'load' });
+        break;
+      }
+      case 'switch_app':
+        throw new ActionNotSupportedError(
+          'this run controls one browser window; there are no other applications to switch to',
+        );
+      case 'wait':
+        await page.waitForTimeout(action.seconds * 1000);
+        return;
+    }
+    await page.waitForLoadState('load').catch(() => {});
+    if (this.options.settleMs) await page.waitForTimeout(this.options.settleMs);
+  }
+
+  async afterMcpStep(): Promise<void> {}
+
+  async close(): Promise<void> {
+    await this.context?.close().catch(() => {});
+    this.context = null;
+    this.page = null;
+    if (this.profileDir) fs.rmSync(this.profileDir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * The user's own desktop through @nut-tree-fork/nut-js. Its native code ends the whole process
+ * (a segfault, not an exception) when there is no X display, so on Linux the display is checked
+ * before the module is ever loaded. open/switch use the desktop's launcher, as a person would;
+ * no shell command is ever built from model text.
+ */
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Key as NutKey } from '@nut-tree-fork/nut-js';
+import { GagentError, InterruptedError } from '../errors.js';
+import { normalizeKey } from './keys.js';
+import { ActionNotSupportedError, type Controller, type ScreenAction, type Screenshot } from './types.js';
+
+type Nut = typeof import('@nut-tree-fork/nut-js');
+
+const NAMED: Record<string, keyof typeof NutKey> = {
+  ctrl: 'LeftControl',
+  ctrlleft: 'LeftControl',
+  ctrlright: 'RightControl',
+  shift: 'LeftShift',
+  shiftleft: 'LeftShift',
+  shiftright: 'RightShift',
+  alt: 'LeftAlt',
+  altleft: 'LeftAlt',
+  altright: 'RightAlt',
+  option: 'LeftAlt',
+  win: 'LeftSuper',
+  winleft: 'LeftSuper',
+  winright: 'RightSuper',
+  command: 'LeftCmd',
+  enter: 'Enter',
+  return: 'Return',
+  esc: 'Escape',
+  tab: 'Tab',
+  backspace: 'Backspace',
+  delete: 'Delete',
+  del: 'Delete',
+  insert: 'Insert',
+  up: 'Up',
+  down: 'Down',
+  left: 'Left',
+  right: 'Right',
+  home: 'Home',
+  end: 'End',
+  pageup: 'PageUp',
+  pgup: 'PageUp',
+  pagedown: 'PageDown',
+  pgdn: 'PageDown',
+  space: 'Space',
+  capslock: 'CapsLock',
+  print: 'Print',
+  printscreen: 'Print',
+  fn: 'Fn',
+  '-': 'Minus',
+  '=': 'Equal',
+  '[': 'LeftBracket',
+  ']': 'RightBracket',
+  '\\': 'Backslash',
+  ';': 'Semicolon',
+  "'": 'Quote',
+  ',': 'Comma',
+  '.': 'Period',
+  '/': 'Slash',
+  '`': 'Grave',
+  ' ': 'Space',
+};
+
+export class LocalController implements Controller {
+  readonly name = 'local' as const;
+  readonly supportsGui = true;
+  private nut: Nut | null = null;
+
+  constructor(private readonly options: { display?: string; platform?: NodeJS.Platform }) {}
+
+  async start(): Promise<void> {
+    const platform = this.options.platform ?? process.platform;
+    if (platform === 'linux' && !this.options.display) {
+      throw new GagentError(
+        'The local controller needs a graphical display, and DISPLAY is not set.',
+        undefined,
+        'Run gagent inside your desktop session (or set DISPLAY), or use --controller browser, osworld or none.',
+      );
+    }
+    try {
+      this.nut = await import('@nut-tree-fork/nut-js');
+    } catch (err) {
+      throw new GagentError(
+        'The local controller could not load its desktop driver (@nut-tree-fork/nut-js).',
+        undefined,
+        'Reinstall gagent with optional dependencies, or use another --controller.',
+        { cause: err },
+      );
+    }
+    this.nut.mouse.config.mouseSpeed = 4000;
+    this.nut.keyboard.config.autoDelayMs = 5;
+  }
+
+  private get driver(): Nut {
+    if (!this.nut) throw new GagentError('The local controller was used before it started.');
+    return this.nut;
+  }
+
+  private key(name: string): NutKey {
+    const { Key } = this.driver;
+    const canonical = normalizeKey(name);
+    if (!canonical) throw new ActionNotSupportedError(`"${name}" is not a key name`);
+    const named = NAMED[canonical];
+    if (named) return Key[named];
+    if (/^f\d{1,2}$/.test(canonical)) return Key[canonical.toUpperCase() as keyof typeof NutKey];
+    if (/^[a-z]$/.test(canonical)) return Key[canonical.toUpperCase() as keyof typeof NutKey];
+    if (/^[0-9]$/.test(canonical)) return Key[`Num${canonical}` as keyof typeof NutKey];
+    throw new ActionNotSupportedError(`the key "${canonical}" cannot be pressed on this desktop`);
+  }
+
+  async screenshot(): Promise<Screenshot> {
+    const image = await this.driver.screen.grab();
+    const rgb = await image.toRGB();
+    const { default: sharp } = await import('sharp');
+    const png = await sharp(rgb.data, {
+      raw: { width: rgb.width, height: rgb.height, channels: rgb.channels as 3 | 4 },
+    })
+      .png({ compressionLevel: 1 })
+      .toBuffer();
+    return { png, width: rgb.width, height: rgb.height };
+  }
+
+  private async holding(keys: string[], body: () => Promise<void>): Promise<void> {
+    const { keyboard } = this.driver;
+    const mapped = keys.map((k) => this.key(k));
+    for (const k of mapped) await keyboard.pressKey(k);
+    try {
+      await body();
+    } finally {
+      for (const k of [...mapped].reverse()) await keyboard.releaseKey(k);
+    }
+  }
+
+  private async press(...keys: NutKey[]): Promise<void> {
+    const { keyboard } = this.driver;
+    await keyboard.pressKey(...keys);
+    await keyboard.releaseKey(...[...keys].reverse());
+  }
+
+  async execute(action: ScreenAction, signal?: AbortSignal): Promise<void> {
+    const { mouse, keyboard, Button, Point, Key, straightTo } = this.driver;
+    const button = (b: 'left' | 'middle' | 'right') =>
+      b === 'left' ? Button.LEFT : b === 'right' ? Button.RIGHT : Button.MIDDLE;
+    switch (action.type) {
+      case 'click':
+        await mouse.setPosition(new Point(action.at.x, action.at.y));
+        await this.holding(action.holdKeys, async () => {
+          for (let i = 0; i < action.clicks; i++) await mouse.click(button(action.button));
+        });
+        return;
+      case 'type':
+        if (action.at) {
+          await mouse.setPosition(new Point(action.at.x, action.at.y));
+          await mouse.click(Button.LEFT);
+        }
+        if (action.overwrite) {
+          await this.press(Key.LeftControl, Key.A);
+          await this.press(Key.Backspace);
+        }
+        if (action.text) await keyboard.type(action.text);
+        if (action.enter) await this.press(Key.Enter);
+        return;
+      case 'scroll':
+        await mouse.setPosition(new Point(action.at.x, action.at.y));
+        if (action.horizontal)
+          await (action.clicks > 0 ? mouse.scrollLeft(action.clicks) : mouse.scrollRight(-action.clicks));
+        else await (action.clicks > 0 ? mouse.scrollUp(action.clicks) : mouse.scrollDown(-action.clicks));
+        return;
+      case 'drag':
+        await mouse.setPosition(new Point(action.from.x, action.from.y));
+        await this.holding(action.holdKeys, async () => {
+          await mouse.pressButton(Button.LEFT);
+          await mouse.move(straightTo(new Point(action.to.x, action.to.y)));
+          await mouse.releaseButton(Button.LEFT);
+        });
+        return;
+      case 'hotkey':
+        await this.press(...action.keys.map((k) => this.key(k)));
+        return;
+      case 'hold_and_press':
+        await this.holding(action.holdKeys, async () => {
+          for (const k of action.pressKeys) await this.press(this.key(k));
+        });
+        return;
+      case 'open':
+      case 'switch_app':
+        // The launcher, as a person would: Super, type the name, Enter.
+        await this.press(Key.LeftSuper);
+        await delay(500);
+        await keyboard.type(action.type === 'open' ? action.target : action.app);
+        await delay(800);
+        await this.press(Key.Enter);
+        return;
+      case 'wait':
+        await delay(action.seconds * 1000, undefined, { signal }).catch(() =>
+          Promise.reject(new InterruptedError()),
+        );
+        return;
+    }
+  }
+
+  async afterMcpStep(): Promise<void> {}
+
+  async close(): Promise<void> {}
+}
