@@ -29,6 +29,8 @@ const act = (code: string, plan = 'The screen shows the app.') =>
 
 const isGrounding = (r: RecordedModelRequest) => r.lastUserText.startsWith('Query:');
 const isReflection = (r: RecordedModelRequest) => r.text.includes('expert reviewer of a computer-use agent');
+const systemPrompt = (r: RecordedModelRequest | undefined) =>
+  JSON.stringify((r?.body.messages as unknown[] | undefined)?.[0]);
 const generatorRequests = (requests: RecordedModelRequest[]) =>
   requests.filter((r) => !isGrounding(r) && !isReflection(r));
 
@@ -149,16 +151,12 @@ describe('worker + agent, driven by a scripted model', () => {
   it('lists exactly the authorized MCP actions and drops a disconnected provider at once', async () => {
     const w = await world({ steps: [act('agent.wait(0.1)'), act('agent.wait(0.1)')] });
     await w.agent.step(0);
-    const firstSystem = JSON.stringify(
-      (generatorRequests(w.model.requests())[0]?.body.messages as unknown[])[0],
-    );
+    const firstSystem = systemPrompt(generatorRequests(w.model.requests())[0]);
     for (const name of ['gmail_send_email', 'gmail_fetch_emails', 'slack_send_message', 'def click('])
       expect(firstSystem).toContain(name);
     w.authorized.delete('slack');
     await w.agent.step(1);
-    const secondSystem = JSON.stringify(
-      (generatorRequests(w.model.requests())[1]?.body.messages as unknown[])[0],
-    );
+    const secondSystem = systemPrompt(generatorRequests(w.model.requests())[1]);
     expect(secondSystem).toContain('gmail_send_email');
     expect(secondSystem).not.toContain('slack_send_message');
   });
