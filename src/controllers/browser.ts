@@ -66,6 +66,14 @@ function playwrightKey(name: string): string {
   throw new ActionNotSupportedError(`the key "${key}" cannot be pressed in the browser`);
 }
 
+/** Playwright errors carry a call log; the user gets one sentence. */
+function browserError(doing: string, err: unknown): GagentError {
+  const first =
+    (err instanceof Error ? err.message : String(err)).split('\n')[0]?.replace(/^\w+\.\w+: /, '') ??
+    'unknown error';
+  return new GagentError(`The browser failed while ${doing}: ${first}`, undefined, undefined, { cause: err });
+}
+
 function looksLikeUrl(target: string): string | null {
   if (/^(https?|file):\/\//i.test(target)) return target;
   if (/^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(target)) return `https://${target}`;
@@ -121,9 +129,18 @@ export class BrowserController implements Controller {
 
   async screenshot(): Promise<Screenshot> {
     const page = this.active;
-    const png = await page.screenshot({ type: 'png' });
-    const size = page.viewportSize() ?? { width: 1280, height: 800 };
-    return { png, width: size.width, height: size.height };
+    // A click may have started a navigation a moment ago; a screenshot mid-navigation fails, so let it land and retry once.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await page.waitForLoadState('load');
+        const png = await page.screenshot({ type: 'png' });
+        const size = page.viewportSize() ?? { width: 1280, height: 800 };
+        return { png, width: size.width, height: size.height };
+      } catch (err) {
+        if (attempt >= 2) throw browserError('taking a screenshot', err);
+        await page.waitForTimeout(250);
+      }
+    }
   }
 
   private async withKeys(keys: string[], body: () => Promise<void>): Promise<void> {
@@ -138,6 +155,15 @@ export class BrowserController implements Controller {
   }
 
   async execute(action: ScreenAction): Promise<void> {
+    try {
+      await this.perform(action);
+    } catch (err) {
+      if (err instanceof ActionNotSupportedError) throw err;
+      throw browserError(`performing ${action.type}`, err);
+    }
+  }
+
+  private async perform(action: ScreenAction): Promise<void> {
     const page = this.active;
     switch (action.type) {
       case 'click':
@@ -195,8 +221,9 @@ export class BrowserController implements Controller {
         await page.waitForTimeout(action.seconds * 1000);
         return;
     }
+    // Let an event handler start a navigation (a form submit does so asynchronously), then let it finish.
+    await page.waitForTimeout(this.options.settleMs ?? 150);
     await page.waitForLoadState('load').catch(() => {});
-    if (this.options.settleMs) await page.waitForTimeout(this.options.settleMs);
   }
 
   async afterMcpStep(): Promise<void> {}

@@ -47,6 +47,8 @@ export type RunEvent = Base &
         type: 'step_finished';
         step: number;
         kind: StepKind;
+        plan: string | null;
+        reflection: string | null;
         action: ActionCall | null;
         outcome: StepOutcome;
         durationMs: number;

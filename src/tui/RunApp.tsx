@@ -1,6 +1,7 @@
 /** The live view of `gagent run`: header, finished steps (GUI/MCP), current plan, last MCP outcome, approvals, summary. */
 import { Box, Static, Text, useApp, useInput } from 'ink';
 import { useEffect, useReducer } from 'react';
+import { planIntent } from '../agent/plan-sections.js';
 import type { RunEvent } from '../runner/events.js';
 import { ApprovalPrompt } from './components/ApprovalPrompt.js';
 import { Header } from './components/Header.js';
@@ -75,7 +76,7 @@ export function RunApp({ subscribe, onApproval, onInterrupt }: RunAppProps) {
             <KindBadge kind={state.plan.kind} /> <Text bold>{formatCall(state.plan.action)}</Text>
           </Text>
           <Text dimColor wrap="truncate-end">
-            {excerpt(state.plan.text, 300)}
+            {excerpt(planIntent(state.plan.text), 300)}
           </Text>
         </Box>
       ) : null}

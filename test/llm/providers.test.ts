@@ -115,7 +115,9 @@ describe.each(kinds)('$name provider against a server speaking its wire format',
       { provider: name, model: 'm' },
       { apiKey: 'sk-wrong-key-000', baseUrl: server.baseUrl },
     );
-    const error = await model.complete({ messages: conversation }).catch((e: Error & { hint?: string }) => e);
+    const error = (await model.complete({ messages: conversation }).catch((e: unknown) => e)) as Error & {
+      hint?: string;
+    };
     expect(error).toMatchObject({ exitCode: 3, hint: `Check ${key}.` });
     expect(`${error.message} ${(error as { hint?: string }).hint}`).not.toContain('sk-wrong-key-000');
   });

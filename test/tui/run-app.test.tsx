@@ -40,8 +40,14 @@ describe('RunApp', () => {
       type: 'step_finished',
       step: 0,
       kind: 'gui',
+      plan: 'Open the reports.',
+      reflection: null,
       action: { name: 'click', args: { element_description: 'the Reports tab' } },
-      outcome: { type: 'screen', action: {}, ok: true },
+      outcome: {
+        type: 'screen',
+        action: { type: 'click', at: { x: 1, y: 2 }, clicks: 1, button: 'left', holdKeys: [] },
+        ok: true,
+      },
       durationMs: 1200,
       modelMs: 900,
       mcpCalls: 0,
@@ -50,6 +56,8 @@ describe('RunApp', () => {
       type: 'step_finished',
       step: 1,
       kind: 'mcp',
+      plan: 'Send it.',
+      reflection: 'Case 2: continue',
       action: { name: 'gmail_send_email', args: { recipient_email: 'bob@example.com' } },
       outcome: {
         type: 'mcp',
@@ -103,6 +111,8 @@ describe('RunApp', () => {
       type: 'step_finished',
       step: 0,
       kind: 'mcp',
+      plan: null,
+      reflection: null,
       action: { name: 'x_tool', args: {} },
       outcome: {
         type: 'mcp',

@@ -1,4 +1,5 @@
 /** gagent runs list / runs show: the saved history of runs, step by step. */
+import { planIntent } from '../../agent/plan-sections.js';
 import { UsageError } from '../../errors.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
 import type { CommandHandler } from '../context.js';
@@ -117,7 +118,7 @@ export const runsShowCommand: CommandHandler = async (ctx, args) => {
     for (const step of steps) {
       const badge = step.kind === 'mcp' ? '[MCP]' : '[GUI]';
       lines.push(`${String(step.idx + 1).padStart(3)}. ${badge} ${describeAction(step.action)}`);
-      if (step.plan) lines.push(`       plan: ${oneLine(step.plan, 160)}`);
+      if (step.plan) lines.push(`       plan: ${oneLine(planIntent(step.plan), 160)}`);
       const outcome = describeOutcome(step.outcome);
       if (outcome) lines.push(`       ${outcome}`);
     }

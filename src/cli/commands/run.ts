@@ -1,0 +1,103 @@
+/**
+ * gagent run "<task>": the Ink view on a terminal, JSONL events otherwise (or with --json). Both,
+ * and the history writer, consume the same event stream.
+ */
+import type { ApprovalRequest } from '../../agent/approval.js';
+import { UsageError } from '../../errors.js';
+import { RunEventBus } from '../../runner/event-bus.js';
+import { historyWriter } from '../../runner/history-writer.js';
+import { newRunId, runTask } from '../../runner/run-task.js';
+import type { CommandHandler } from '../context.js';
+
+function parseMaxSteps(raw: unknown): number {
+  const n = Number(raw ?? 30);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError(`--max-steps must be a whole number from 1 to 1000, got "${String(raw)}".`);
+  return n;
+}
+
+function parseStartUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (!['http:', 'https:', 'file:'].includes(url.protocol)) throw new Error('protocol');
+    return url.toString();
+  } catch {
+    throw new UsageError(`--url must be a full http(s) or file URL, got "${raw}".`);
+  }
+}
+
+/** Bridges the runner's approval question to the keypress the TUI reports. */
+class TerminalApprovals {
+  private pending: ((approved: boolean) => void) | null = null;
+
+  ask = (_request: ApprovalRequest, signal?: AbortSignal): Promise<boolean> =>
+    new Promise<boolean>((resolve) => {
+      this.pending = resolve;
+      signal?.addEventListener('abort', () => this.answer(false), { once: true });
+    });
+
+  answer = (approved: boolean): void => {
+    const resolve = this.pending;
+    this.pending = null;
+    resolve?.(approved);
+  };
+}
+
+export const runCommand: CommandHandler = async (ctx, args, options) => {
+  const task = (args[0] ?? '').trim();
+  if (!task)
+    throw new UsageError(
+      'The task is empty.',
+      'Say what to do, for example: gagent run "send Bob the report".',
+    );
+  const maxSteps = parseMaxSteps(options.maxSteps);
+  const startUrl = parseStartUrl(options.url);
+  const store = ctx.store();
+  const bus = new RunEventBus(newRunId());
+  bus.subscribe(historyWriter(store));
+
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
+
+  const interactive = ctx.output.interactive;
+  const approvals = new TerminalApprovals();
+  let view: { waitUntilExit(): Promise<void>; unmount(): void } | null = null;
+  if (interactive) {
+    const { renderRunView } = await import('../../tui/render-run.js');
+    view = renderRunView({
+      subscribe: (listener) => bus.subscribe(listener),
+      onApproval: approvals.answer,
+      onInterrupt: () => abort.abort(),
+    });
+  } else {
+    bus.subscribe((event) => ctx.output.jsonLine(event));
+  }
+
+  try {
+    const summary = await runTask(
+      ctx.config,
+      store,
+      {
+        task,
+        maxSteps,
+        reflection: options.reflection !== false,
+        useMcp: options.mcp !== false,
+        approveAll: options.yes === true,
+        ask: interactive ? approvals.ask : undefined,
+        startUrl,
+        signal: abort.signal,
+      },
+      bus,
+    );
+    await view?.waitUntilExit();
+    if (!interactive && summary.exitCode !== 0) ctx.output.info(`gagent: ${summary.summary}`);
+    return summary.exitCode;
+  } catch (err) {
+    view?.unmount();
+    throw err;
+  } finally {
+    ctx.signal.removeEventListener('abort', onOuterAbort);
+  }
+};

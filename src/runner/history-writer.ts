@@ -1,0 +1,45 @@
+/** Persists a run as it happens: the run row at start, each step as it finishes, the end state. */
+import type { Store } from '../store/store.js';
+import type { RunEvent } from './events.js';
+
+const STATUS = {
+  done: 'done',
+  failed: 'failed',
+  max_steps: 'max_steps',
+  interrupted: 'interrupted',
+  error: 'error',
+} as const;
+
+export function historyWriter(store: Store): (event: RunEvent) => void {
+  return (event) => {
+    switch (event.type) {
+      case 'run_started':
+        store.runs.create({
+          id: event.runId,
+          userId: event.user,
+          task: event.task,
+          model: event.model,
+          controller: event.controller,
+          startedAt: event.at,
+        });
+        return;
+      case 'step_finished':
+        store.runs.saveStep({
+          runId: event.runId,
+          idx: event.step,
+          kind: event.kind,
+          plan: event.plan,
+          action: event.action,
+          outcome: event.outcome,
+          reflection: event.reflection,
+          durationMs: event.durationMs,
+        });
+        return;
+      case 'run_finished':
+        store.runs.finish(event.runId, STATUS[event.status], event.summary, event.at);
+        return;
+      default:
+        return;
+    }
+  };
+}

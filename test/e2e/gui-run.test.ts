@@ -1,0 +1,186 @@
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeGmail } from '../fakes/mcp/providers.js';
+import { startPageServer } from '../fixtures/page-server.js';
+import { BIN, cliEnv, runGagent, tempHome } from '../helpers/cli.js';
+import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
+import { missingBinaries, startXvfb } from '../helpers/xvfb.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+const missingChromium = missingBinaries(['chromium']);
+const missingX = missingBinaries(['Xvfb', 'chromium']);
+const missingTmux = missingBinaries(['tmux']);
+if (missingChromium.length)
+  console.log(`skipping browser-controller tests: missing ${missingChromium.join(', ')}`);
+if (missingX.length) console.log(`skipping local-controller tests: missing ${missingX.join(', ')}`);
+if (missingTmux.length) console.log(`skipping the terminal UI test: missing ${missingTmux.join(', ')}`);
+
+describe.skipIf(missingChromium.length > 0)('the browser controller', () => {
+  it('fills and submits a form on a local page, and the page receives it', async () => {
+    const pages = await startPageServer();
+    const model = await startScriptedModel(
+      [
+        reply('agent.type("The name field", "Ada Lovelace — 1815")', 'Type the name.'),
+        reply('agent.click("The Submit button")', 'Submit the form.'),
+        reply('agent.done()', 'Submitted.'),
+      ],
+      { 'The name field': [300, 120], 'The Submit button': [200, 230] },
+    );
+    cleanups.push(
+      () => pages.close(),
+      () => model.close(),
+    );
+    const result = await runGagent(
+      [
+        'run',
+        'submit the form with my name',
+        '--controller',
+        'browser',
+        '--url',
+        `${pages.url}/form`,
+        '--no-reflection',
+      ],
+      cliEnv(tempHome(), modelEnv(model)),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(pages.submissions).toEqual([{ name: 'Ada Lovelace — 1815' }]);
+    // The model saw the real page: a 1280×800 screenshot each step.
+    expect(model.requests().filter((r) => r.images > 0).length).toBeGreaterThanOrEqual(3);
+    const log = events(result.stdout);
+    expect(log.filter((e) => e.type === 'step_finished').map((e) => e.kind)).toEqual(['gui', 'gui', 'gui']);
+  });
+});
+
+describe.skipIf(missingX.length > 0)('the local controller under a real X server', () => {
+  it('clicks a real window and types into it', async () => {
+    const pages = await startPageServer();
+    const xvfb = await startXvfb(1280, 800);
+    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-xwin-'));
+    const window: ChildProcess = spawn(
+      'chromium',
+      [
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-gpu',
+        '--disable-quic',
+        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+        `--user-data-dir=${profile}`,
+        '--window-position=0,0',
+        '--window-size=1280,800',
+        `--app=${pages.url}/button`,
+      ],
+      { env: { ...process.env, DISPLAY: xvfb.display }, stdio: 'ignore' },
+    );
+    const model = await startScriptedModel(
+      [
+        reply('agent.click("The big Press me button")'),
+        reply('agent.type(text="typed by gagent")'),
+        reply('agent.done()'),
+      ],
+      { 'The big Press me button': [640, 350] },
+    );
+    cleanups.push(
+      () => model.close(),
+      () => pages.close(),
+      () => xvfb.close(),
+      async () => {
+        window.kill('SIGKILL');
+        fs.rmSync(profile, { recursive: true, force: true });
+      },
+    );
+    await pages.waitForEvent('loaded');
+    const result = await runGagent(
+      ['run', 'press the button and type', '--controller', 'local', '--no-reflection'],
+      cliEnv(tempHome(), { ...modelEnv(model), DISPLAY: xvfb.display }),
+    );
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const click = await pages.waitForEvent('click');
+    const [x, y] = click.split(',').map(Number) as [number, number];
+    expect(Math.abs(x - 640)).toBeLessThan(40);
+    expect(Math.abs(y - 350)).toBeLessThan(60);
+    expect(await pages.waitForEvent('input', (v) => v === 'typed by gagent')).toBe('typed by gagent');
+  });
+
+  it('refuses clearly, without crashing, when DISPLAY is unset', async () => {
+    const model = await startScriptedModel([reply('agent.done()')]);
+    cleanups.push(() => model.close());
+    const result = await runGagent(
+      ['run', 'anything', '--controller', 'local'],
+      cliEnv(tempHome(), modelEnv(model)),
+    );
+    expect(result.signal).toBeNull();
+    expect(result.code).toBe(1);
+    expect(result.stderr.trim()).toBe(
+      'gagent: The local controller needs a graphical display, and DISPLAY is not set. Run gagent inside your desktop session (or set DISPLAY), or use --controller browser, osworld or none.',
+    );
+  });
+});
+
+describe.skipIf(missingTmux.length > 0)('the terminal UI, in a real terminal', () => {
+  it('shows the run with GUI and MCP badges, asks before sending, and shows what the tool returned', async () => {
+    const gmail = await startFakeGmail();
+    const model = await startScriptedModel([
+      reply('agent.wait(0.2)', 'Let the inbox load.'),
+      reply(
+        'agent.gmail_send_email(recipient_email="bob@example.com", subject="Report")',
+        'Email Bob the report.',
+      ),
+      reply('agent.done()', 'Sent.'),
+    ]);
+    const session = `gagent-${process.pid}-${Date.now()}`;
+    const env = cliEnv(tempHome(), { ...modelEnv(model), GAGENT_MCP_GMAIL_URL: gmail.url.toString() });
+    const exports = Object.entries(env)
+      .filter(([k]) => /^(GAGENT_|OPENAI_|HOME$|PATH$|NO_COLOR$)/.test(k))
+      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
+      .join(' ');
+    cleanups.push(
+      () => model.close(),
+      () => gmail.close(),
+      () => execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' }),
+    );
+    execFileSync('tmux', [
+      'new-session',
+      '-d',
+      '-s',
+      session,
+      '-x',
+      '120',
+      '-y',
+      '40',
+      `env ${exports} ${process.execPath} ${BIN} run 'email Bob the report' --controller none --no-reflection; echo EXIT=$?; sleep 60`,
+    ]);
+    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString();
+    const until = async (pattern: RegExp) => {
+      const started = Date.now();
+      while (!pattern.test(screen())) {
+        if (Date.now() - started > 20_000)
+          throw new Error(`never saw ${pattern} on the terminal:\n${screen()}`);
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      return screen();
+    };
+    const asking = await until(/Allow the MCP tool GMAIL_SEND_EMAIL on gmail\?/);
+    expect(asking).toContain('email Bob the report');
+    expect(asking).toMatch(/GUI\s+wait\(time=0.2\)/);
+    expect(gmail.sent).toEqual([]);
+    execFileSync('tmux', ['send-keys', '-t', session, 'y']);
+    const done = await until(/EXIT=\d+/);
+    expect(done).toMatch(/MCP\s+gmail_send_email\(recipient_email="bob@example.com", subject="Report"\)/);
+    expect(done).toContain('returned: Email sent to bob@example.com');
+    expect(done).toContain('Done: The agent called done()');
+    expect(done).toMatch(/3 steps \(2 GUI, 1 MCP\)/);
+    expect(done).toContain('EXIT=0');
+    expect(gmail.sent).toEqual([{ recipient_email: 'bob@example.com', subject: 'Report' }]);
+  });
+});

@@ -1,0 +1,36 @@
+/** A real X server for GUI tests: Xvfb on a free display, with -noreset so separate clients keep state. */
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import { findExecutable } from '../../src/controllers/find-executable.js';
+
+export interface Xvfb {
+  display: string;
+  close(): Promise<void>;
+}
+
+export function missingBinaries(names: string[]): string[] {
+  return names.filter((n) => !findExecutable([n], process.env.PATH ?? ''));
+}
+
+export async function startXvfb(width = 1280, height = 800): Promise<Xvfb> {
+  let n = 90 + Math.floor(Math.random() * 400);
+  while (fs.existsSync(`/tmp/.X${n}-lock`) || fs.existsSync(`/tmp/.X11-unix/X${n}`)) n += 1;
+  const child: ChildProcess = spawn(
+    'Xvfb',
+    [`:${n}`, '-screen', '0', `${width}x${height}x24`, '-noreset', '-nolisten', 'tcp'],
+    { stdio: 'ignore' },
+  );
+  const started = Date.now();
+  while (!fs.existsSync(`/tmp/.X11-unix/X${n}`)) {
+    if (child.exitCode !== null) throw new Error(`Xvfb :${n} exited with ${child.exitCode}`);
+    if (Date.now() - started > 10_000) throw new Error(`Xvfb :${n} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return {
+    display: `:${n}`,
+    close: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => (child.exitCode !== null ? resolve(null) : child.once('exit', resolve)));
+    },
+  };
+}
