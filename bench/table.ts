@@ -7,8 +7,8 @@ export interface BenchRow {
   unit: 'ms' | 'MB';
   /** The baseline measured in the same run, if this row is a ratio. */
   baseline?: { what: string; value: number };
-  /** Budget: a maximum ratio against the baseline, or a maximum absolute value. */
-  budget: { ratio: number } | { max: number };
+  /** Budget: a maximum ratio against the baseline, or a maximum absolute value; none for an informative row. */
+  budget?: { ratio: number } | { max: number };
 }
 
 export function median(samples: number[]): number {
@@ -49,6 +49,7 @@ export async function interleaved(
 }
 
 export function meetsBudget(row: BenchRow): boolean {
+  if (!row.budget) return true;
   if ('ratio' in row.budget)
     return row.baseline !== undefined && row.value / row.baseline.value <= row.budget.ratio;
   return row.value <= row.budget.max;
@@ -63,8 +64,12 @@ export function formatTable(rows: BenchRow[]): string {
       `${row.value.toFixed(1)} ${row.unit}`,
       row.baseline ? `${row.baseline.value.toFixed(1)} ${row.unit} (${row.baseline.what})` : '—',
       ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
-      'ratio' in row.budget ? `≤ ${row.budget.ratio}×` : `≤ ${row.budget.max} ${row.unit}`,
-      meetsBudget(row) ? 'yes' : 'NO',
+      !row.budget
+        ? '—'
+        : 'ratio' in row.budget
+          ? `≤ ${row.budget.ratio}×`
+          : `≤ ${row.budget.max} ${row.unit}`,
+      !row.budget ? '—' : meetsBudget(row) ? 'yes' : 'NO',
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((r) => (r[i] as string).length)));

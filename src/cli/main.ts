@@ -3,7 +3,9 @@
  * implementation only when it runs: --version and --help import commander and nothing more.
  */
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Command, CommanderError, Option } from 'commander';
+import { packageRoot } from '../package-root.js';
 
 export type CommandName =
   | 'connect'
@@ -29,7 +31,7 @@ export interface Invocation {
 }
 
 function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(readFileSync(path.join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as {
     version: string;
   };
   return pkg.version;
@@ -45,8 +47,7 @@ const jsonOption = () => new Option('--json', 'print one JSON document (JSONL ev
 export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>): Command {
   const program = new Command('gagent')
     .description(
-      'Drive a computer like a person (screenshot, plan, click/type) and call connected accounts\n' +
-        '(Gmail, Slack, any MCP server) where that does the job better.',
+      'Drive a computer like a person, and call connected accounts (Gmail, Slack, any MCP server) where that does the job better.',
     )
     .version(packageVersion(), '-v, --version', 'print the version')
     .showSuggestionAfterError(true)

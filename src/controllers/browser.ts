@@ -232,6 +232,7 @@ export class BrowserController implements Controller {
     await this.context?.close().catch(() => {});
     this.context = null;
     this.page = null;
-    if (this.profileDir) fs.rmSync(this.profileDir, { recursive: true, force: true });
+    if (this.profileDir)
+      fs.rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   }
 }

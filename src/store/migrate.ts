@@ -6,15 +6,29 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type Database from 'better-sqlite3';
-import { z } from 'zod';
 
-const MIGRATIONS_DIR = fileURLToPath(new URL('../../drizzle/', import.meta.url));
+import { packageRoot } from '../package-root.js';
 
-const journalSchema = z.object({
-  entries: z.array(z.object({ idx: z.number().int(), tag: z.string() })),
-});
+const MIGRATIONS_DIR = path.join(packageRoot(import.meta.url), 'drizzle');
+
+interface Journal {
+  entries: { idx: number; tag: string }[];
+}
+
+/** drizzle-kit's journal, checked by hand (zod is too slow to load on every command's start-up path). */
+function readJournal(dir: string): Journal {
+  const raw: unknown = JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8'));
+  const entries = (raw as { entries?: unknown }).entries;
+  const valid =
+    Array.isArray(entries) &&
+    entries.every(
+      (e) =>
+        Number.isInteger((e as { idx?: unknown }).idx) && typeof (e as { tag?: unknown }).tag === 'string',
+    );
+  if (!valid) throw new Error(`The migration journal in ${dir} is malformed; reinstall gagent.`);
+  return { entries: entries as Journal['entries'] };
+}
 
 export interface Migration {
   version: number;
@@ -23,11 +37,8 @@ export interface Migration {
 }
 
 export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  const journal = journalSchema.parse(
-    JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')),
-  );
-  return journal.entries
-    .sort((a, b) => a.idx - b.idx)
+  return readJournal(dir)
+    .entries.sort((a, b) => a.idx - b.idx)
     .map((entry) => ({
       version: entry.idx + 1,
       tag: entry.tag,
@@ -41,10 +52,7 @@ export function loadMigrations(dir = MIGRATIONS_DIR): Migration[] {
 
 /** The number of migrations the code knows; cheap (reads only the journal). */
 export function latestSchemaVersion(dir = MIGRATIONS_DIR): number {
-  const journal = journalSchema.parse(
-    JSON.parse(fs.readFileSync(path.join(dir, 'meta', '_journal.json'), 'utf8')),
-  );
-  return journal.entries.length;
+  return readJournal(dir).entries.length;
 }
 
 export function schemaVersion(sqlite: Database.Database): number {

@@ -79,7 +79,8 @@ describe.skipIf(missingX.length > 0)('the local controller under a real X server
         '--window-size=1280,800',
         `--app=${pages.url}/button`,
       ],
-      { env: { ...process.env, DISPLAY: xvfb.display }, stdio: 'ignore' },
+      // Its own process group, so clean-up can end Chromium's helper processes too.
+      { env: { ...process.env, DISPLAY: xvfb.display }, stdio: 'ignore', detached: true },
     );
     const model = await startScriptedModel(
       [
@@ -94,8 +95,12 @@ describe.skipIf(missingX.length > 0)('the local controller under a real X server
       () => pages.close(),
       () => xvfb.close(),
       async () => {
-        window.kill('SIGKILL');
-        fs.rmSync(profile, { recursive: true, force: true });
+        const exited = new Promise((resolve) =>
+          window.exitCode !== null ? resolve(null) : window.once('exit', resolve),
+        );
+        if (window.pid) process.kill(-window.pid, 'SIGKILL');
+        await exited;
+        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
       },
     );
     await pages.waitForEvent('loaded');

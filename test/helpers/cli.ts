@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const BIN = fileURLToPath(new URL('../../bin/gagent.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../../bin/gagent.cjs', import.meta.url));
 
 export interface CliResult {
   code: number | null;

@@ -27,24 +27,36 @@ export interface FakeOsworld {
   close(): Promise<void>;
 }
 
+/** A flat image (cheap) or blocks of varied colour, which compress like a real desktop (hundreds of KB). */
+async function screenshotPng(width: number, height: number, detailed: boolean): Promise<Buffer> {
+  if (!detailed) {
+    return sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 160 } } })
+      .png()
+      .toBuffer();
+  }
+  const raw = Buffer.alloc(width * height * 3);
+  let seed = 7;
+  const block = 6;
+  for (let by = 0; by < height; by += block) {
+    for (let bx = 0; bx < width; bx += block) {
+      seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+      const colour = [seed & 0xff, (seed >> 8) & 0xff, (seed >> 16) & 0xff];
+      for (let y = by; y < Math.min(by + block, height); y++) {
+        for (let x = bx; x < Math.min(bx + block, width); x++) raw.set(colour, (y * width + x) * 3);
+      }
+    }
+  }
+  return sharp(raw, { raw: { width, height, channels: 3 } })
+    .png()
+    .toBuffer();
+}
+
 export async function startFakeOsworld(
-  options: { width?: number; height?: number } = {},
+  options: { width?: number; height?: number; detailed?: boolean } = {},
 ): Promise<FakeOsworld> {
   const width = options.width ?? 1280;
   const height = options.height ?? 800;
-  // A real PNG with some structure, so it costs what a screenshot costs to move around.
-  const png = await sharp({ create: { width, height, channels: 3, background: { r: 40, g: 90, b: 160 } } })
-    .composite([
-      {
-        input: Buffer.from(
-          `<svg width="${width}" height="${height}"><rect x="100" y="100" width="300" height="80" fill="white"/><text x="120" y="150" font-size="32">Send</text></svg>`,
-        ),
-        top: 0,
-        left: 0,
-      },
-    ])
-    .png()
-    .toBuffer();
+  const png = await screenshotPng(width, height, options.detailed ?? false);
   const executed: ExecutedCommand[] = [];
   const faults: { path: string; status: number; remaining: number }[] = [];
   let executionError: string | null = null;

@@ -1,0 +1,103 @@
+/**
+ * MCP: a warm tool call through gagent's session beside a bare SDK client on the same server; a
+ * new session per call (connect + initialize + list + call, what the design we replace did); and
+ * a registry of 10 servers that each answer after 200 ms beside one such server.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { McpRegistry, type ServerConfig } from '../src/mcp/registry.js';
+import { startFakeWeather } from '../test/fakes/mcp/providers.js';
+import { type BenchRow, interleaved, median, timeIt } from './table.js';
+
+async function bareClient(url: URL): Promise<{ client: Client; close(): Promise<void> }> {
+  const transport = new StreamableHTTPClientTransport(url);
+  const client = new Client({ name: 'bench-bare', version: '0' });
+  await client.connect(transport);
+  return {
+    client,
+    close: async () => {
+      await transport.terminateSession().catch(() => {});
+      await client.close();
+    },
+  };
+}
+
+export async function benchMcp(calls = 200): Promise<BenchRow[]> {
+  const server = await startFakeWeather();
+  const args = { city: 'Paris' };
+  const registry = await McpRegistry.connect([
+    { name: 'weather', source: 'env', url: server.url.toString(), headers: {} },
+  ]);
+  const handle = registry.get('weather');
+  if (!handle) throw new Error('the bench server did not connect');
+  const bare = await bareClient(server.url);
+
+  const warm = await interleaved(
+    {
+      gagent: () => handle.callTool('get_forecast', args),
+      bare: () => bare.client.callTool({ name: 'get_forecast', arguments: args }),
+    },
+    calls,
+    20,
+  );
+  const cold: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    cold.push(
+      await timeIt(async () => {
+        const once = await bareClient(server.url);
+        await once.client.listTools();
+        await once.client.callTool({ name: 'get_forecast', arguments: args });
+        await once.close();
+      }),
+    );
+  }
+  await bare.close();
+  await registry.close();
+  await server.close();
+  const baseline = { what: 'bare SDK client', value: warm.bare as number };
+  return [
+    {
+      what: 'MCP tool call, warm session',
+      value: warm.gagent as number,
+      unit: 'ms',
+      baseline,
+      budget: { ratio: 1.15 },
+    },
+    {
+      what: 'MCP tool call, new session per call',
+      value: median(cold),
+      unit: 'ms',
+      baseline: { what: 'gagent warm call', value: warm.gagent as number },
+    },
+  ];
+}
+
+export async function benchRegistry(rounds = 5, servers = 10, delayMs = 200): Promise<BenchRow[]> {
+  const slow = await Promise.all(Array.from({ length: servers }, () => startFakeWeather({ delayMs })));
+  const configs: ServerConfig[] = slow.map((s, i) => ({
+    name: `slow${i}`,
+    source: 'env',
+    url: s.url.toString(),
+    headers: {},
+  }));
+  const connect = async (subset: ServerConfig[]) => {
+    const registry = await McpRegistry.connect(subset, { connectTimeoutMs: 30_000 });
+    if (registry.ready().length !== subset.length) throw new Error('a bench server failed to connect');
+    await registry.close();
+  };
+  const medians = await interleaved(
+    { one: () => connect(configs.slice(0, 1)), all: () => connect(configs) },
+    rounds,
+    1,
+  );
+  await Promise.all(slow.map((s) => s.close()));
+  return [
+    {
+      what: `registry of ${servers} servers (${delayMs} ms each)`,
+      value: medians.all as number,
+      unit: 'ms',
+      baseline: { what: 'one such server', value: medians.one as number },
+      budget: { ratio: 1.3 },
+    },
+  ];
+}

@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// Tiny launcher, CommonJS because that starts faster than an ES module. `gagent --version` and
+// `gagent --help` are answered here without loading the CLI (the help text is rendered from the
+// same commander program at build time); everything else goes to the bundled CLI.
+'use strict';
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+
+const root = path.join(__dirname, '..');
+const args = process.argv.slice(2);
+if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+  process.stdout.write(`${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
+} else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
+  process.stdout.write(readFileSync(path.join(root, 'dist', 'help.txt'), 'utf8'));
+} else {
+  import('../dist/cli/main.js').then(
+    ({ main }) =>
+      main(process.argv).then((code) => {
+        process.exitCode = code;
+      }),
+    (err) => {
+      process.stderr.write(`gagent: cannot start (${err.message}); run npm install to build it.\n`);
+      process.exitCode = 1;
+    },
+  );
+}
