@@ -59,6 +59,8 @@ export interface Config {
   openai: EndpointCredentials;
   anthropic: EndpointCredentials;
   grounding?: GroundingConfig;
+  /** Per-request timeout for model calls (GAGENT_MODEL_TIMEOUT seconds; default 120). */
+  modelTimeoutMs: number;
   controller: ControllerName;
   controllerUrl?: string;
   /** The X DISPLAY the local controller would use, if any. */
@@ -247,6 +249,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     throw new UsageError('Set both GAGENT_GROUNDING_WIDTH and GAGENT_GROUNDING_HEIGHT, or neither.');
   }
 
+  const modelTimeout = parsePositiveInt(nonEmpty(env.GAGENT_MODEL_TIMEOUT), 'GAGENT_MODEL_TIMEOUT') ?? 120;
+
   return {
     home,
     dbPath: resolveDbPath(env, home),
@@ -286,6 +290,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
           height,
         }
       : undefined,
+    modelTimeoutMs: modelTimeout * 1000,
     controller: controllerRaw as ControllerName,
     controllerUrl: controllerUrl ? parseHttpUrl(controllerUrl, '--controller-url').toString() : undefined,
     display: nonEmpty(env.DISPLAY),

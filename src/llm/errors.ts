@@ -51,6 +51,16 @@ export function mapModelError(
       return endpoint;
     }
   })();
+  if (err instanceof SyntaxError) {
+    return new GagentError(
+      `The ${provider} model at ${host} sent a response gagent cannot read (it is not JSON).`,
+      undefined,
+      'Check that the base URL points at the model API.',
+      {
+        cause: err,
+      },
+    );
+  }
   if (name === 'APIConnectionTimeoutError') {
     return new UnreachableError(
       `The ${provider} model at ${host} did not answer in time.`,

@@ -39,8 +39,6 @@ export interface RunOptions {
   signal: AbortSignal;
   /** Screenshots kept in the prompt (default 8). */
   maxImages?: number;
-  /** Per-request model timeout and retries (defaults suit real servers). */
-  modelTimeoutMs?: number;
 }
 
 export interface RunSummary {
@@ -107,7 +105,7 @@ export async function runTask(
   }
   const spec = config.model;
   const credentials = spec.provider === 'openai' ? config.openai : config.anthropic;
-  const tuning = { timeoutMs: options.modelTimeoutMs };
+  const tuning = { timeoutMs: config.modelTimeoutMs };
   const model = await createModelProvider(spec, credentials, tuning);
   const grounding = config.grounding;
   const groundingModel = grounding

@@ -20,6 +20,17 @@ export interface CliResult {
 /** Variables from the developer's shell that must never reach a test's gagent. */
 const SCRUBBED = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$|DISPLAY$|WAYLAND_DISPLAY$|SSH_|BROWSER$)/;
 
+/** Every run's output goes to a shared directory; the global teardown scans it for secrets. */
+function recordForSecretScan(args: string[], stdout: string, stderr: string): void {
+  const dir = process.env.GAGENT_TEST_OUTPUTS;
+  if (!dir) return;
+  fs.mkdirSync(dir, { recursive: true });
+  fs.appendFileSync(
+    path.join(dir, `${process.pid}.log`),
+    `$ gagent ${args.join(' ')}\n${stdout}\n${stderr}\n`,
+  );
+}
+
 export function tempHome(prefix = 'gagent-test-'): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
@@ -46,8 +57,17 @@ export interface SpawnedCli {
   done: Promise<CliResult>;
 }
 
-export function spawnGagent(args: string[], env: NodeJS.ProcessEnv, input?: string): SpawnedCli {
-  const child = spawn(process.execPath, [BIN, ...args], { env, stdio: ['pipe', 'pipe', 'pipe'] });
+export function spawnGagent(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  as?: { uid: number; gid: number },
+): SpawnedCli {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    env,
+    stdio: ['pipe', 'pipe', 'pipe'],
+    ...(as ?? {}),
+  });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -62,7 +82,10 @@ export function spawnGagent(args: string[], env: NodeJS.ProcessEnv, input?: stri
   if (input !== undefined) child.stdin?.end(input);
   else child.stdin?.end();
   const done = new Promise<CliResult>((resolve) => {
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.on('close', (code, signal) => {
+      recordForSecretScan(args, stdout, stderr);
+      resolve({ code, signal, stdout, stderr });
+    });
   });
   return {
     child,
@@ -100,6 +123,11 @@ export function spawnGagent(args: string[], env: NodeJS.ProcessEnv, input?: stri
   };
 }
 
-export async function runGagent(args: string[], env: NodeJS.ProcessEnv, input?: string): Promise<CliResult> {
-  return spawnGagent(args, env, input).done;
+export async function runGagent(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  input?: string,
+  as?: { uid: number; gid: number },
+): Promise<CliResult> {
+  return spawnGagent(args, env, input, as).done;
 }

@@ -31,6 +31,38 @@ interface Authorized {
   pendingState?: string;
 }
 
+/** Another gagent process finished connecting this provider while we waited. */
+interface ConnectedElsewhere {
+  elsewhere: true;
+  connectedAccountId: string;
+}
+
+const WATCH_INTERVAL_MS = 500;
+
+/** Resolves when the database shows (user, provider) ACTIVE with a change made after `since`. */
+function watchForOtherConnect(
+  ctx: CommandContext,
+  provider: string,
+  since: string,
+  signal: AbortSignal,
+): Promise<ConnectedElsewhere> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const state = ctx.store().accounts.providerState(ctx.config.user, provider);
+      if (
+        state.status === 'ACTIVE' &&
+        state.connectedAccountId &&
+        state.updatedAt &&
+        state.updatedAt > since
+      ) {
+        clearInterval(timer);
+        resolve({ elsewhere: true, connectedAccountId: state.connectedAccountId });
+      }
+    }, WATCH_INTERVAL_MS);
+    signal.addEventListener('abort', () => clearInterval(timer), { once: true });
+  });
+}
+
 /** A connect that crashed after the link: if its account became ACTIVE, finish it. */
 async function resumePending(
   ctx: CommandContext,
@@ -67,7 +99,7 @@ async function authorize(
   info: ProviderInfo,
   timeoutMs: number,
   noBrowser: boolean,
-): Promise<Authorized> {
+): Promise<Authorized | ConnectedElsewhere> {
   const { config, output, signal } = ctx;
   const store = ctx.store();
   const authConfig = await manager.resolveAuthConfig(info, signal);
@@ -107,12 +139,27 @@ async function authorize(
     output.info(
       `  3/6 waiting for the authorization (times out in ${Math.round(timeoutMs / 1000)} s; Ctrl+C cancels)`,
     );
-    const account = await manager.waitUntilActive(info, link.connectedAccountId, {
-      timeoutMs,
-      signal,
-      wake: callback.result,
-    });
-    return { authConfig, account, pendingState: state };
+    // Whichever comes first: our own link authorized, or another gagent process connecting it.
+    const stop = new AbortController();
+    const waiting = AbortSignal.any([signal, stop.signal]);
+    const since = new Date().toISOString();
+    try {
+      const outcome = await Promise.race([
+        manager.waitUntilActive(info, link.connectedAccountId, {
+          timeoutMs,
+          signal: waiting,
+          wake: callback.result,
+        }),
+        watchForOtherConnect(ctx, info.provider, since, waiting),
+      ]);
+      if ('elsewhere' in outcome) {
+        store.pending.delete(state);
+        return outcome;
+      }
+      return { authConfig, account: outcome, pendingState: state };
+    } finally {
+      stop.abort();
+    }
   } finally {
     await callback.close();
   }
@@ -131,6 +178,23 @@ export const connectCommand: CommandHandler = async (ctx, args, options) => {
     (await resumePending(ctx, manager, info)) ??
     (await authorize(ctx, manager, info, timeoutMs, options.browser === false));
   throwIfAborted(signal);
+  if ('elsewhere' in authorized) {
+    output.info(
+      `  ${info.displayName} was connected by another gagent process meanwhile; nothing more to do`,
+    );
+    output.result(
+      {
+        user: config.user,
+        provider: info.provider,
+        status: 'ACTIVE',
+        connectedAccountId: authorized.connectedAccountId,
+        connectedElsewhere: true,
+      },
+      () =>
+        `Connected ${info.displayName} for ${config.user} (${authorized.connectedAccountId}), by another gagent process.`,
+    );
+    return 0;
+  }
 
   output.info('  4/6 authorized; saving the connection');
   const endpoint = await manager.finalize(

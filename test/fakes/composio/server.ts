@@ -57,6 +57,8 @@ export interface FakeComposio {
   mcpRequests(): LoggedRequest[];
   clearRequests(): void;
   inject(fault: Fault): void;
+  /** Matching requests are answered only after `delayMs` (e.g. to kill a client mid-request). */
+  slow(match: RegExp, delayMs: number): void;
   setAccountStatus(id: string, status: FakeAccountStatus, reason?: string): void;
   setMcpUpstream(toolkit: string, url: URL | string): void;
   close(): Promise<void>;
@@ -120,6 +122,7 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
   const api: LoggedRequest[] = [];
   const mcp: LoggedRequest[] = [];
   const faults: (Fault & { remaining: number })[] = [];
+  const delays: { match: RegExp; delayMs: number }[] = [];
   let origin = '';
 
   const server = http.createServer(async (req, res) => {
@@ -162,6 +165,8 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
     const body = req.method === 'GET' || req.method === 'DELETE' ? undefined : await readBody(req);
     api.push({ method: req.method ?? 'GET', path, query, body, at: Date.now() });
 
+    const delay = delays.find((d) => d.match.test(`${req.method} ${path}`));
+    if (delay) await new Promise((resolve) => setTimeout(resolve, delay.delayMs));
     const fault = faults.find((f) => f.remaining > 0 && (!f.match || f.match.test(`${req.method} ${path}`)));
     if (fault) {
       fault.remaining -= 1;
@@ -430,6 +435,7 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
       mcp.length = 0;
     },
     inject: (fault) => faults.push({ ...fault, remaining: fault.count ?? 1 }),
+    slow: (match, delayMs) => void delays.push({ match, delayMs }),
     setAccountStatus: (id, status, reason) => state.setAccountStatus(id, status, reason ?? null),
     setMcpUpstream: (toolkit, url) => void upstreams.set(toolkit, String(url)),
     close: async () => {
