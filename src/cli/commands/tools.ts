@@ -1,9 +1,10 @@
 /** gagent tools list / tools call: the MCP tools of the user's connected accounts and GAGENT_MCP_* servers. */
-import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
+import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { OAuthManager } from '../../composio/oauth-manager.js';
 import { ExitCode, GagentError, NotAuthorizedError, UsageError } from '../../errors.js';
 import { actionName } from '../../mcp/naming.js';
 import { statusReason } from '../../mcp/registry.js';
+import { toolResultText } from '../../mcp/result-text.js';
 import { userServerConfigs } from '../../mcp/user-servers.js';
 import type { CommandHandler } from '../context.js';
 import { withRegistry } from '../user-registry.js';
@@ -94,16 +95,6 @@ export function parseToolArgs(pairs: unknown, argsJson: unknown): Record<string,
   return args;
 }
 
-function resultText(result: CallToolResult): string {
-  return result.content
-    .map((part) => {
-      if (part.type === 'text') return part.text;
-      if (part.type === 'resource' && 'text' in part.resource) return String(part.resource.text);
-      return `[${part.type}]`;
-    })
-    .join('\n');
-}
-
 function findTool(tools: readonly Tool[], provider: string, wanted: string): Tool | undefined {
   return (
     tools.find((t) => t.name === wanted) ??
@@ -152,7 +143,7 @@ export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
         );
       }
       const result = await server.callTool(tool.name, toolArgs, ctx.signal);
-      const text = resultText(result);
+      const text = toolResultText(result);
       output.result(
         {
           provider,
