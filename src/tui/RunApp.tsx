@@ -18,6 +18,8 @@ export interface RunAppProps {
   onApproval: (approved: boolean) => void;
   /** Ctrl+C: stop the run cleanly (the history is saved). */
   onInterrupt: () => void;
+  /** Whether keys can be read (stdin is a terminal); without it nobody can approve. */
+  keyboard?: boolean;
 }
 
 const THINKING_LABEL = {
@@ -26,7 +28,7 @@ const THINKING_LABEL = {
   grounding: 'locating the element…',
 };
 
-export function RunApp({ subscribe, onApproval, onInterrupt }: RunAppProps) {
+export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: RunAppProps) {
   const [state, dispatch] = useReducer(reduceRunView, initialRunViewState);
   const { exit } = useApp();
 
@@ -40,15 +42,18 @@ export function RunApp({ subscribe, onApproval, onInterrupt }: RunAppProps) {
     return undefined;
   }, [state.finished, exit]);
 
-  useInput((input, key) => {
-    if (key.ctrl && input === 'c') {
-      onInterrupt();
-      return;
-    }
-    if (!state.approval) return;
-    if (input === 'y' || input === 'Y') onApproval(true);
-    else if (input === 'n' || input === 'N' || key.escape || key.return) onApproval(false);
-  });
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === 'c') {
+        onInterrupt();
+        return;
+      }
+      if (!state.approval) return;
+      if (input === 'y' || input === 'Y') onApproval(true);
+      else if (input === 'n' || input === 'N' || key.escape || key.return) onApproval(false);
+    },
+    { isActive: keyboard },
+  );
 
   return (
     <Box flexDirection="column">

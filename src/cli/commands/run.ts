@@ -62,14 +62,17 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   ctx.signal.addEventListener('abort', onOuterAbort, { once: true });
 
   const interactive = ctx.output.interactive;
+  // Approvals need a keyboard: with stdin piped, the view still shows the run and tools that need approval are denied.
+  const keyboard = interactive && process.stdin.isTTY === true;
   const approvals = new TerminalApprovals();
   let view: { waitUntilExit(): Promise<void>; unmount(): void } | null = null;
   if (interactive) {
     const { renderRunView } = await import('../../tui/render-run.js');
-    view = renderRunView({
+    view = await renderRunView({
       subscribe: (listener) => bus.subscribe(listener),
       onApproval: approvals.answer,
       onInterrupt: () => abort.abort(),
+      keyboard,
     });
   } else {
     bus.subscribe((event) => ctx.output.jsonLine(event));
@@ -85,7 +88,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
         reflection: options.reflection !== false,
         useMcp: options.mcp !== false,
         approveAll: options.yes === true,
-        ask: interactive ? approvals.ask : undefined,
+        ask: keyboard ? approvals.ask : undefined,
         startUrl,
         signal: abort.signal,
       },

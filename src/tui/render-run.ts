@@ -1,7 +1,5 @@
 /** Mounts the run view on the terminal. Loaded only by `gagent run` on a TTY (Ink and React stay off every other path). */
-import { render } from 'ink';
 import type { RunEvent } from '../runner/events.js';
-import { RunApp } from './RunApp.js';
 
 export interface RunViewHandle {
   /** Resolves once the view has drawn its final frame and unmounted. */
@@ -9,19 +7,30 @@ export interface RunViewHandle {
   unmount(): void;
 }
 
-export function renderRunView(options: {
+export async function renderRunView(options: {
   subscribe: (listener: (event: RunEvent) => void) => () => void;
   onApproval: (approved: boolean) => void;
   onInterrupt: () => void;
+  /** Whether keys can be read; without a keyboard, nothing asks for input. */
+  keyboard: boolean;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
-}): RunViewHandle {
+}): Promise<RunViewHandle> {
+  // React picks its build from NODE_ENV when first loaded: the development build is slower and
+  // prints developer warnings into the user's terminal.
+  process.env.NODE_ENV ??= 'production';
+  const [{ render }, { createElement }, { RunApp }] = await Promise.all([
+    import('ink'),
+    import('react'),
+    import('./RunApp.js'),
+  ]);
   const instance = render(
-    <RunApp
-      subscribe={options.subscribe}
-      onApproval={options.onApproval}
-      onInterrupt={options.onInterrupt}
-    />,
+    createElement(RunApp, {
+      subscribe: options.subscribe,
+      onApproval: options.onApproval,
+      onInterrupt: options.onInterrupt,
+      keyboard: options.keyboard,
+    }),
     {
       stdout: options.stdout ?? process.stdout,
       stdin: options.stdin ?? process.stdin,
