@@ -328,6 +328,15 @@ describe('crash safety', () => {
     });
   });
 
+  it('Ctrl+C while waiting exits 130, with nothing half-written', async () => {
+    const { cli } = await startConnect(['gmail', '--no-browser']);
+    cli.child.kill('SIGINT');
+    const result = await cli.done;
+    expect(result.code).toBe(130);
+    expect(result.stderr.trim().split('\n').at(-1)).toBe('gagent: Interrupted.');
+    expect(await dbRows()).toMatchObject({ connected_accounts: 0, mcp_connections: 0, oauth_pending: 1 });
+  });
+
   it('eight concurrent connects of one account leave one row of each', async () => {
     const { link, done } = await startConnect(['gmail', '--no-browser']);
     await followLink(link);
