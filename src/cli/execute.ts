@@ -75,7 +75,8 @@ export async function execute(invocation: Invocation): Promise<number> {
     const handler = await HANDLERS[invocation.name]();
     return await handler(ctx, invocation.args, invocation.options);
   } catch (err) {
-    const mapped = abort.signal.aborted && !(err instanceof GagentError) ? new InterruptedError() : err;
+    // After Ctrl+C, whatever the interrupted operation threw, the answer is "interrupted" (130).
+    const mapped = abort.signal.aborted ? new InterruptedError() : err;
     const final = isBusyError(mapped) ? busyError(store?.path ?? 'gagent.db', mapped) : mapped;
     output.error(final, debug);
     return final instanceof GagentError ? final.exitCode : ExitCode.Failure;

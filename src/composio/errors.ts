@@ -6,6 +6,7 @@
 import {
   errorMessage,
   GagentError,
+  InterruptedError,
   isNetworkError,
   NotAuthorizedError,
   UnreachableError,
@@ -54,6 +55,9 @@ export function mapComposioError(err: unknown, doing: string, baseUrl: string): 
   const host = safeHost(baseUrl);
   const detail = w.apiMessage ?? firstLine(errorMessage(err));
   if (w.names.some((n) => /NoAPIKey|NO_API_KEY/.test(n))) return noApiKeyError();
+  // Our own abort (Ctrl+C) reaches us as the SDK's cancellation error.
+  if (w.names.some((n) => /RequestCancelled|REQUEST_CANCELLED|APIUserAbortError|AbortError/.test(n)))
+    return new InterruptedError();
   if (w.status === 401 || w.status === 403) {
     return new NotAuthorizedError(
       `Composio rejected the API key (HTTP ${w.status}) while ${doing}: ${detail}`,
