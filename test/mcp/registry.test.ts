@@ -24,7 +24,7 @@ function store() {
 describe('McpRegistry', () => {
   it('connects every server in parallel; failures are reported per server and never block the ready ones', async () => {
     const weather = await serve(startFakeWeather());
-    const slow = await serve(startFakeWeather({ delayMs: 1500 }));
+    const slow = await serve(startFakeWeather({ delayMs: 4000 }));
     const locked = await serve(startFakeGmail({ bearer: 'secret-token' }));
     const refusing = await serve(startFakeMcpServer({ tools: [], refuse: true }));
     const registry = await McpRegistry.connect(
@@ -34,7 +34,8 @@ describe('McpRegistry', () => {
         { name: 'refusing', source: 'env', url: refusing.url.toString(), headers: {} },
         { name: 'weather', source: 'env', url: weather.url.toString(), headers: {} },
       ],
-      { connectTimeoutMs: 500 },
+      // Wide margins: the ready server must make it on a loaded machine, the slow one never.
+      { connectTimeoutMs: 2000 },
     );
     cleanups.push(() => registry.close());
     const states = Object.fromEntries(registry.servers().map((s) => [s.config.name, s.status.state]));

@@ -52,10 +52,11 @@ describe('McpSession', () => {
   it('lets progress notifications keep a long call alive, and times out a silent one', async () => {
     const weather = await startFakeWeather();
     servers.push(weather);
-    const session = await open(weather, { callTimeoutMs: 400 });
-    const long = await session.callTool('slow_report', { steps: 4, stepMs: 250 });
+    const session = await open(weather, { callTimeoutMs: 1000 });
+    // 4 × 400 ms exceeds the 1 s timeout; each progress notification resets it.
+    const long = await session.callTool('slow_report', { steps: 4, stepMs: 400 });
     expect(long.content[0]).toMatchObject({ text: 'report done after 4 steps' });
-    const silent = session.callTool('slow_report', { steps: 1, stepMs: 1200 });
+    const silent = session.callTool('slow_report', { steps: 1, stepMs: 2500 });
     await expect(silent).rejects.toMatchObject({ kind: 'timeout', exitCode: 4 });
   });
 
