@@ -24,6 +24,7 @@ export interface CallbackServer {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const DEFAULT_PATH = '/callback';
+const CLOSE_GRACE_MS = 500;
 
 function page(title: string, body: string): string {
   const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -130,8 +131,14 @@ export async function startCallbackServer(options: {
     result,
     close: () =>
       new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
+        // A page being served is finished; idle keep-alive sockets (browsers hold them) are dropped,
+        // and anything still open after a moment is cut so gagent never waits on a browser.
+        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
+        server.close(() => {
+          clearTimeout(force);
+          resolve();
+        });
+        server.closeIdleConnections();
       }),
   };
 }

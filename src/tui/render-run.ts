@@ -1,5 +1,6 @@
 /** Mounts the run view on the terminal. Loaded only by `gagent run` on a TTY (Ink and React stay off every other path). */
 import type { RunEvent } from '../runner/events.js';
+import { loadRunView } from './load-view.js';
 
 export interface RunViewHandle {
   /** Resolves once the view has drawn its final frame and unmounted. */
@@ -19,11 +20,7 @@ export async function renderRunView(options: {
   // React picks its build from NODE_ENV when first loaded: the development build is slower and
   // prints developer warnings into the user's terminal.
   process.env.NODE_ENV ??= 'production';
-  const [{ render }, { createElement }, { RunApp }] = await Promise.all([
-    import('ink'),
-    import('react'),
-    import('./RunApp.js'),
-  ]);
+  const { render, createElement, RunApp } = await loadRunView();
   const instance = render(
     createElement(RunApp, {
       subscribe: options.subscribe,

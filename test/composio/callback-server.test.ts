@@ -30,6 +30,20 @@ describe('OAuth callback server', () => {
     await server.close();
   });
 
+  it('tells the browser when the provider refused, and closes without cutting off a page being served', async () => {
+    const server = await startCallbackServer({ state: 's' });
+    const failed = new URL(server.url);
+    failed.searchParams.set('status', 'failed');
+    failed.searchParams.set('connected_account_id', 'ca_1');
+    const response = await fetch(failed);
+    const closing = server.close();
+    expect(response.status).toBe(200);
+    expect(await response.text()).toContain('Authorization failed');
+    expect(await server.result).toEqual({ connectedAccountId: 'ca_1', status: 'failed' });
+    await closing;
+    await expect(fetch(failed)).rejects.toThrow();
+  });
+
   it('uses the host, port and path of COMPOSIO_REDIRECT, and says clearly when the port is taken', async () => {
     const blocker = net.createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));

@@ -163,7 +163,8 @@ describe.skipIf(missingTmux.length > 0)('the terminal UI, in a real terminal', (
       '120',
       '-y',
       '40',
-      `env ${exports} ${process.execPath} ${BIN} run 'email Bob the report' --controller none --no-reflection; echo EXIT=$?; sleep 60`,
+      // CI=true: a terminal is a terminal, even inside a CI job (Ink alone would draw only the last frame).
+      `env CI=true ${exports} ${process.execPath} ${BIN} run 'email Bob the report' --controller none --no-reflection; echo EXIT=$?; sleep 60`,
     ]);
     const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString();
     const until = async (pattern: RegExp) => {

@@ -1,7 +1,14 @@
-import { render } from 'ink-testing-library';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { RunEvent, RunEventBody } from '../../src/runner/events.js';
-import { RunApp } from '../../src/tui/RunApp.js';
+import { loadRunView } from '../../src/tui/load-view.js';
+
+// Loaded the way `gagent run` loads them, so the view draws live frames even where CI is set.
+let render: typeof import('ink-testing-library').render;
+let RunApp: Awaited<ReturnType<typeof loadRunView>>['RunApp'];
+beforeAll(async () => {
+  ({ RunApp } = await loadRunView());
+  ({ render } = await import('ink-testing-library'));
+});
 
 type Listener = (event: RunEvent) => void;
 
