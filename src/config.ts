@@ -69,6 +69,8 @@ export interface Config {
   waylandDisplay?: string;
   /** Running over SSH: a browser opened here would open on the wrong machine. */
   ssh: boolean;
+  /** BROWSER: the command that opens a link (the first of a colon-separated list), as the user set it. */
+  browser?: string;
   /** PATH, to find programs such as Chromium without a shell. */
   searchPath: string;
 }
@@ -296,6 +298,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     display: nonEmpty(env.DISPLAY),
     waylandDisplay: nonEmpty(env.WAYLAND_DISPLAY),
     ssh: !!(nonEmpty(env.SSH_CONNECTION) ?? nonEmpty(env.SSH_TTY)),
+    browser: nonEmpty(env.BROWSER?.split(':')[0]),
     searchPath: env.PATH ?? '',
   };
 }

@@ -1,7 +1,12 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
 import { type CliResult, runGagent, spawnGagent } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld, TEST_API_KEY } from '../helpers/composio-env.js';
+
+const FAKE_BROWSER = fileURLToPath(new URL('../fixtures/browser.mjs', import.meta.url));
 
 /** Every stdout/stderr of this file, scanned for the API key at the end. */
 const outputs: string[] = [];
@@ -63,6 +68,21 @@ describe('gagent connect', () => {
     });
     // The registry reached the Gmail MCP server through Composio's MCP endpoint.
     expect(world.composio.mcpRequests().length).toBeGreaterThan(0);
+  });
+
+  it('opens the link with the BROWSER command, and the browser lands on the callback page', async () => {
+    const record = path.join(world.home, 'browser.json');
+    const result = await gagent(['connect', 'gmail'], {
+      BROWSER: `${process.execPath} ${FAKE_BROWSER} ${record} %s:firefox`,
+    });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('A browser window opened to authorize Gmail.');
+    const seen = JSON.parse(fs.readFileSync(record, 'utf8'));
+    expect(seen.link).toMatch(LINK_PATTERN);
+    expect(new URL(seen.finalUrl).searchParams.get('status')).toBe('success');
+    expect(seen.status).toBe(200);
+    expect(seen.page).toContain('You can close this window');
+    expect(await dbRows()).toMatchObject({ connected_accounts: 1, mcp_connections: 1 });
   });
 
   it('completes with --no-browser by polling Composio, without any callback (SSH)', async () => {

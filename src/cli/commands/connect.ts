@@ -3,7 +3,7 @@
  * and polling race, so it completes with or without a browser on this machine (SSH-friendly).
  */
 import { randomBytes } from 'node:crypto';
-import { startCallbackServer } from '../../composio/callback-server.js';
+import { type CallbackServer, startCallbackServer } from '../../composio/callback-server.js';
 import { type ProviderInfo, providerInfo } from '../../composio/catalogue.js';
 import type { RemoteAccount, RemoteAuthConfig } from '../../composio/composio-api.js';
 import { isNotFound } from '../../composio/errors.js';
@@ -29,6 +29,8 @@ interface Authorized {
   account: RemoteAccount;
   /** The oauth_pending row to delete once finalized. */
   pendingState?: string;
+  /** Open until the command ends, so a browser still on its way to it gets its page. */
+  callback?: CallbackServer;
 }
 
 /** Another gagent process finished connecting this provider while we waited. */
@@ -113,6 +115,7 @@ async function authorize(
 
   const state = randomBytes(24).toString('base64url');
   const callback = await startCallbackServer({ state, redirect: config.composio.redirect });
+  let handedOver = false;
   try {
     output.info(`  1/6 callback server listening on ${callback.url.replace(/state=[^&]+/, 'state=…')}`);
     store.pending.create({
@@ -130,7 +133,8 @@ async function authorize(
     if (!link.redirectUrl)
       throw new UsageError(`Composio returned no authorization link for ${info.displayName}.`);
 
-    const opened = !noBrowser && shouldOpenBrowser(config) && (await openInBrowser(link.redirectUrl));
+    const opened =
+      !noBrowser && shouldOpenBrowser(config) && (await openInBrowser(link.redirectUrl, config.browser));
     output.info(
       opened
         ? `\nA browser window opened to authorize ${info.displayName}. If it did not, open this link:\n\n  ${link.redirectUrl}\n`
@@ -156,12 +160,14 @@ async function authorize(
         store.pending.delete(state);
         return outcome;
       }
-      return { authConfig, account: outcome, pendingState: state };
+      // Polling may see the account ACTIVE just before the browser reaches the callback.
+      handedOver = true;
+      return { authConfig, account: outcome, pendingState: state, callback };
     } finally {
       stop.abort();
     }
   } finally {
-    await callback.close();
+    if (!handedOver) await callback.close();
   }
 }
 
@@ -196,6 +202,22 @@ export const connectCommand: CommandHandler = async (ctx, args, options) => {
     return 0;
   }
 
+  try {
+    return await finishConnect(ctx, manager, info, authorized);
+  } finally {
+    await authorized.callback?.close();
+  }
+};
+
+/** Stages 4–6: save the connection, sync it, and list the tools it brings. */
+async function finishConnect(
+  ctx: CommandContext,
+  manager: OAuthManager,
+  info: ProviderInfo,
+  authorized: Authorized,
+): Promise<number> {
+  const { config, output, signal } = ctx;
+  const store = ctx.store();
   output.info('  4/6 authorized; saving the connection');
   const endpoint = await manager.finalize(
     config.user,
@@ -230,4 +252,4 @@ export const connectCommand: CommandHandler = async (ctx, args, options) => {
       ].join('\n'),
   );
   return 0;
-};
+}
