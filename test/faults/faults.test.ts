@@ -127,13 +127,12 @@ describe('storage faults', () => {
 
   it('a read-only GAGENT_HOME: a clear sentence and exit 1', async () => {
     const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-ro-'));
-    fs.chmodSync(home, 0o755);
     const data = path.join(home, 'data');
     fs.mkdirSync(data, { mode: 0o555 });
     fs.chmodSync(data, 0o555);
-    // Root ignores file modes, so run gagent as an ordinary user where the suite runs as root.
-    const as = process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : undefined;
-    const result = await runGagent(['status', '--json'], cliEnv(home, { GAGENT_HOME: data }), undefined, as);
+    const result = await runGagent(['status', '--json'], cliEnv(home, { GAGENT_HOME: data }), undefined, {
+      obeyFileModes: true,
+    });
     expect(result.code).toBe(1);
     expect(result.stderr.trim()).toBe(
       `gagent: Cannot write gagent's data at ${path.join(data, 'gagent.db')}: permission denied. Set GAGENT_HOME (or DB_URL) to a writable directory.`,

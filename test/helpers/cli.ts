@@ -57,17 +57,29 @@ export interface SpawnedCli {
   done: Promise<CliResult>;
 }
 
+export interface SpawnOptions {
+  /**
+   * Make file modes bind even where the suite runs as root (root bypasses them): gagent runs as
+   * root without the capabilities that override permission checks (util-linux setpriv).
+   */
+  obeyFileModes?: boolean;
+}
+
+const WITHOUT_FILE_OVERRIDES = [
+  '--bounding-set=-dac_override,-dac_read_search',
+  '--inh-caps=-dac_override,-dac_read_search',
+];
+
 export function spawnGagent(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
-  as?: { uid: number; gid: number },
+  options: SpawnOptions = {},
 ): SpawnedCli {
-  const child = spawn(process.execPath, [BIN, ...args], {
-    env,
-    stdio: ['pipe', 'pipe', 'pipe'],
-    ...(as ?? {}),
-  });
+  const argv = [process.execPath, BIN, ...args];
+  if (options.obeyFileModes && process.getuid?.() === 0) argv.unshift('setpriv', ...WITHOUT_FILE_OVERRIDES);
+  const [program, ...rest] = argv as [string, ...string[]];
+  const child = spawn(program, rest, { env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   const listeners = new Set<() => void>();
@@ -127,7 +139,7 @@ export async function runGagent(
   args: string[],
   env: NodeJS.ProcessEnv,
   input?: string,
-  as?: { uid: number; gid: number },
+  options?: SpawnOptions,
 ): Promise<CliResult> {
-  return spawnGagent(args, env, input, as).done;
+  return spawnGagent(args, env, input, options).done;
 }
