@@ -5,17 +5,12 @@
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { toolResultText } from '../mcp/result-text.js';
+import type { McpCallSummary } from './outcome.js';
 import { mcpOutcomeBlock } from './prompts.js';
 
-export interface McpCallRecord {
+export interface McpCallRecord extends McpCallSummary {
   step: number;
   action: string;
-  provider: string;
-  tool: string;
-  args: Record<string, unknown>;
-  resultText: string;
-  isError: boolean;
-  durationMs: number;
   /** The call did not run: denied by the user or policy, or not authorized. */
   skipped?: 'denied' | 'unauthorized';
   /** A transport failure (the server is gone), as opposed to the tool's own error result. */

@@ -8,17 +8,19 @@ export interface ActionCall {
   args: Record<string, unknown>;
 }
 
+/** One MCP tool call as the user and the model see it. */
+export interface McpCallSummary {
+  provider: string;
+  tool: string;
+  args: Record<string, unknown>;
+  resultText: string;
+  isError: boolean;
+  durationMs: number;
+}
+
 export type StepOutcome =
   | { type: 'screen'; action: ScreenAction; ok: true }
-  | {
-      type: 'mcp';
-      provider: string;
-      tool: string;
-      args: Record<string, unknown>;
-      resultText: string;
-      isError: boolean;
-      durationMs: number;
-    }
+  | ({ type: 'mcp' } & McpCallSummary)
   | { type: 'notes'; notes: string[] }
   | { type: 'done' }
   | { type: 'fail' }

@@ -61,26 +61,29 @@ function partsOf(content: unknown): Part[] {
   return Array.isArray(content) ? (content as Part[]) : [];
 }
 
+const textOf = (parts: Part[]) =>
+  parts
+    .filter((p) => p.type === 'text')
+    .map((p) => p.text)
+    .join('\n');
+
+/** What a test asserts on, read from either wire format (they differ in system prompt and image part type). */
+function recordChat(rawMessages: unknown, systemParts: Part[], imageType: string) {
+  const messages = (rawMessages as { role: string; content: unknown }[] | undefined) ?? [];
+  const parts = [...systemParts, ...messages.flatMap((m) => partsOf(m.content))];
+  const lastUser = [...messages].reverse().find((m) => m.role === 'user');
+  return {
+    text: textOf(parts),
+    lastUserText: textOf(partsOf(lastUser?.content)),
+    images: parts.filter((p) => p.type === imageType).length,
+  };
+}
+
 const openAIFormat: WireFormat = {
   prefix: '/v1',
   path: '/v1/chat/completions',
   authorized: (headers, key) => headers.authorization === `Bearer ${key}`,
-  record(body) {
-    const messages = (body.messages as { role: string; content: unknown }[]) ?? [];
-    const parts = messages.flatMap((m) => partsOf(m.content));
-    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-    return {
-      text: parts
-        .filter((p) => p.type === 'text')
-        .map((p) => p.text)
-        .join('\n'),
-      lastUserText: partsOf(lastUser?.content)
-        .filter((p) => p.type === 'text')
-        .map((p) => p.text)
-        .join('\n'),
-      images: parts.filter((p) => p.type === 'image_url').length,
-    };
-  },
+  record: (body) => recordChat(body.messages, [], 'image_url'),
   respond: (model, text, inputTokens, outputTokens, n) => ({
     id: `chatcmpl-${n}`,
     object: 'chat.completion',
@@ -109,22 +112,7 @@ const anthropicFormat: WireFormat = {
   prefix: '',
   path: '/v1/messages',
   authorized: (headers, key) => headers['x-api-key'] === key,
-  record(body) {
-    const messages = (body.messages as { role: string; content: unknown }[]) ?? [];
-    const parts = [...partsOf(body.system), ...messages.flatMap((m) => partsOf(m.content))];
-    const lastUser = [...messages].reverse().find((m) => m.role === 'user');
-    return {
-      text: parts
-        .filter((p) => p.type === 'text')
-        .map((p) => p.text)
-        .join('\n'),
-      lastUserText: partsOf(lastUser?.content)
-        .filter((p) => p.type === 'text')
-        .map((p) => p.text)
-        .join('\n'),
-      images: parts.filter((p) => p.type === 'image').length,
-    };
-  },
+  record: (body) => recordChat(body.messages, partsOf(body.system), 'image'),
   respond: (model, text, inputTokens, outputTokens, n) => ({
     id: `msg_${n}`,
     type: 'message',
