@@ -17,7 +17,7 @@ export function shouldOpenBrowser(config: Config, platform: NodeJS.Platform = pr
  * BROWSER as git and Python's webbrowser read it: words split on spaces, `%s` replaced by the
  * link, else the link appended. The words become argv directly; no shell sees the link.
  */
-export function browserArgv(command: string, url: string): string[] {
+function browserArgv(command: string, url: string): string[] {
   const words = command.split(/\s+/).filter(Boolean);
   const placed = words.some((word) => word.includes('%s'));
   const argv = words.map((word) => word.replaceAll('%s', url));

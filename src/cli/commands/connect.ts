@@ -115,7 +115,6 @@ async function authorize(
 
   const state = randomBytes(24).toString('base64url');
   const callback = await startCallbackServer({ state, redirect: config.composio.redirect });
-  let handedOver = false;
   try {
     output.info(`  1/6 callback server listening on ${callback.url.replace(/state=[^&]+/, 'state=…')}`);
     store.pending.create({
@@ -158,16 +157,17 @@ async function authorize(
       ]);
       if ('elsewhere' in outcome) {
         store.pending.delete(state);
+        await callback.close();
         return outcome;
       }
-      // Polling may see the account ACTIVE just before the browser reaches the callback.
-      handedOver = true;
+      // Left open: polling may see the account ACTIVE just before the browser reaches the callback.
       return { authConfig, account: outcome, pendingState: state, callback };
     } finally {
       stop.abort();
     }
-  } finally {
-    if (!handedOver) await callback.close();
+  } catch (err) {
+    await callback.close();
+    throw err;
   }
 }
 
