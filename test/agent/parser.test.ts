@@ -157,3 +157,61 @@ describe('parser: validation against the action', () => {
     expect(grounded).toBe(1);
   });
 });
+
+describe('parser: plain data only', () => {
+  const withDict = new ActionRegistry();
+  withDict.register({
+    kind: 'gui',
+    name: 'fill',
+    description: 'fill a form',
+    params: [{ name: 'fields', type: { kind: 'object' }, required: true }],
+    handler: async () => ({ type: 'done' }),
+  });
+  const parseDict = (code: string) => parseAction(block(code), withDict);
+
+  it.each(['constructor', 'toString', '__proto__', 'hasOwnProperty', 'valueOf', 'null', 'undefined'])(
+    'the identifier %s is a parse error, never a JavaScript value',
+    (name) => {
+      const result = parse(`agent.save_to_knowledge(${name})`);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error).toMatch(new RegExp(`"${name}" is (a name|not a Python literal)`));
+    },
+  );
+
+  it.each([
+    ['True', true],
+    ['true', true],
+    ['False', false],
+    ['false', false],
+    ['None', null],
+    ['none', null],
+  ])('%s is the literal it names', (name, value) => {
+    const result = parseDict(`agent.fill({"v": ${name}})`);
+    expect(result).toMatchObject({ ok: true, args: { fields: { v: value } } });
+  });
+
+  it('keeps "__proto__", "constructor" and "toString" as ordinary dict keys: nothing vanishes', () => {
+    const result = parseDict(
+      'agent.fill({"__proto__": {"admin": True}, "constructor": "c", "toString": 1, "to": "bob@example.com"})',
+    );
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const fields = result.args.fields as Record<string, unknown>;
+    expect(Object.getPrototypeOf(fields)).toBe(null);
+    expect(Object.getPrototypeOf(result.args)).toBe(null);
+    expect(Object.keys(fields)).toEqual(['__proto__', 'constructor', 'toString', 'to']);
+    expect(JSON.parse(JSON.stringify(fields))).toEqual({
+      ['__proto__']: { admin: true },
+      constructor: 'c',
+      toString: 1,
+      to: 'bob@example.com',
+    });
+    expect(({} as { admin?: boolean }).admin).toBeUndefined();
+  });
+
+  it('refuses a dict key given twice, which could hide a value', () => {
+    const result = parseDict('agent.fill({"to": "bob@example.com", "to": "eve@evil.example"})');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/dict key "to" is given twice/);
+  });
+});

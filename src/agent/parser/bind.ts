@@ -1,7 +1,7 @@
 /** Binds a parsed call's positional and keyword arguments to an action's parameters and validates them. Pure: nothing runs. */
 import { checkValue } from '../actions/param-types.js';
 import type { Action } from '../actions/types.js';
-import type { ParsedCall } from './call-parser.js';
+import { type ParsedCall, plainObject } from './call-parser.js';
 
 export type BindResult = { ok: true; args: Record<string, unknown> } | { ok: false; error: string };
 
@@ -23,7 +23,7 @@ export function bindArguments(action: Action, call: ParsedCall): BindResult {
     if (given.has(name)) return fail(`got "${name}" twice (by position and by name)`);
     given.set(name, value);
   }
-  const args: Record<string, unknown> = {};
+  const args = plainObject();
   const missing: string[] = [];
   for (const param of params) {
     if (!given.has(param.name)) {

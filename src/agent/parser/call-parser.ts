@@ -12,7 +12,20 @@ export interface ParsedCall {
 }
 
 const MAX_DEPTH = 32;
-const LITERAL_NAMES: Record<string, unknown> = { True: true, False: false, None: null };
+/** The only names that are values. A Map, so `constructor` or `__proto__` can never resolve to anything. */
+const LITERAL_NAMES: ReadonlyMap<string, boolean | null> = new Map([
+  ['True', true],
+  ['False', false],
+  ['None', null],
+  ['true', true],
+  ['false', false],
+  ['none', null],
+]);
+
+/** A dict as plain data: no prototype, so a key such as "__proto__" is an ordinary key. */
+export function plainObject(): Record<string, unknown> {
+  return Object.create(null) as Record<string, unknown>;
+}
 
 class Parser {
   private index = 0;
@@ -91,7 +104,7 @@ class Parser {
     if (t.kind === 'op' && (t.value === '*' || t.value === '**')) {
       throw new SyntaxProblem(`${t.value}-unpacking is not allowed; pass each argument literally`, t.pos);
     }
-    if (t.kind === 'name' && this.isOp('=', 1) && !(t.value in LITERAL_NAMES)) {
+    if (t.kind === 'name' && this.isOp('=', 1) && !LITERAL_NAMES.has(t.value)) {
       this.next();
       this.next();
       if (call.keyword.some(([k]) => k === t.value))
@@ -117,11 +130,12 @@ class Parser {
       case 'number':
         return this.noTrailer(t.value);
       case 'name':
-        if (t.value in LITERAL_NAMES) return this.noTrailer(LITERAL_NAMES[t.value]);
+        if (LITERAL_NAMES.has(t.value)) return this.noTrailer(LITERAL_NAMES.get(t.value));
         if (t.value === 'lambda')
           throw new SyntaxProblem('lambdas are not allowed; arguments must be literal values', t.pos);
+        if (t.value === 'null') throw new SyntaxProblem('"null" is not a Python literal; write None', t.pos);
         throw new SyntaxProblem(
-          `arguments must be literal values (strings, numbers, True/False/None, lists, dicts); "${t.value}" is a name${this.isOp('(') ? ' being called' : ''}`,
+          `arguments must be literal values (strings, numbers, True/False/None, lists, dicts); "${t.value}" is a name${this.isOp('(') ? ' being called' : ''}, not a value`,
           t.pos,
         );
       case 'op':
@@ -188,7 +202,7 @@ class Parser {
   }
 
   private parseDict(depth: number): Record<string, unknown> {
-    const out: Record<string, unknown> = {};
+    const out = plainObject();
     while (!this.isOp('}')) {
       const key = this.next();
       if (key.kind !== 'string') {
@@ -207,6 +221,8 @@ class Parser {
           this.peek().pos,
         );
       this.next();
+      if (Object.hasOwn(out, name))
+        throw new SyntaxProblem(`the dict key ${JSON.stringify(name)} is given twice`, key.pos);
       out[name] = this.parseLiteral(depth + 1);
       if (this.isOp(',')) this.next();
       else if (!this.isOp('}'))
