@@ -26,7 +26,7 @@ export async function benchMcp(calls = 200): Promise<BenchRow[]> {
   const server = await startFakeWeather();
   const args = { city: 'Paris' };
   const registry = await McpRegistry.connect([
-    { name: 'weather', source: 'env', url: server.url.toString(), headers: {} },
+    { name: 'weather', source: 'env', url: server.url.toString(), headers: {}, trustReadOnlyHints: false },
   ]);
   const handle = registry.get('weather');
   if (!handle) throw new Error('the bench server did not connect');
@@ -79,6 +79,7 @@ export async function benchRegistry(rounds = 5, servers = 10, delayMs = 200): Pr
     source: 'env',
     url: s.url.toString(),
     headers: {},
+    trustReadOnlyHints: false,
   }));
   const connect = async (subset: ServerConfig[]) => {
     const registry = await McpRegistry.connect(subset, { connectTimeoutMs: 30_000 });

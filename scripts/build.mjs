@@ -18,7 +18,6 @@ const external = [
   '@anthropic-ai/sdk',
   'ink',
   'react',
-  'open',
   'zod',
 ].flatMap((name) => [name, `${name}/*`]);
 

@@ -23,12 +23,20 @@ export interface EndpointCredentials {
   baseUrl?: string;
 }
 
-/** An MCP server given through GAGENT_MCP_<NAME>_URL / _TOKEN / _HEADERS. */
+/**
+ * How far an env-configured server is trusted: by default not at all (every call asks);
+ * `read-only-hints` lets its tools that claim to be read-only run without asking.
+ */
+export const MCP_TRUST_LEVELS = ['none', 'read-only-hints'] as const;
+export type McpTrust = (typeof MCP_TRUST_LEVELS)[number];
+
+/** An MCP server given through GAGENT_MCP_<NAME>_URL / _TOKEN / _HEADERS / _TRUST. */
 export interface EnvMcpServer {
   name: string;
   url: string;
   token?: string;
   headers: Record<string, string>;
+  trust: McpTrust;
 }
 
 export interface GroundingConfig {
@@ -61,6 +69,8 @@ export interface Config {
   grounding?: GroundingConfig;
   /** Per-request timeout for model calls (GAGENT_MODEL_TIMEOUT seconds; default 120). */
   modelTimeoutMs: number;
+  /** The most one MCP response may make gagent hold (GAGENT_MCP_MAX_RESULT_MB; default 4). */
+  mcpMaxResultBytes: number;
   controller: ControllerName;
   controllerUrl?: string;
   /** The X DISPLAY the local controller would use, if any. */
@@ -73,6 +83,8 @@ export interface Config {
   browser?: string;
   /** PATH, to find programs such as Chromium without a shell. */
   searchPath: string;
+  /** The environment for child processes (the browser, BROWSER): this one without gagent's secrets. */
+  childEnv: Record<string, string>;
 }
 
 /** Flags that override the environment (DESIGN §2–3). */
@@ -87,7 +99,7 @@ export interface ConfigFlags {
 type Env = Record<string, string | undefined>;
 
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
-const MCP_ENV = /^GAGENT_MCP_([A-Z0-9][A-Z0-9_]*?)_(URL|TOKEN|HEADERS)$/;
+const MCP_ENV = /^GAGENT_MCP_([A-Z0-9][A-Z0-9_]*?)_(URL|TOKEN|HEADERS|TRUST)$/;
 const AUTH_CONFIG_ENV = /^COMPOSIO_([A-Z0-9_]+)_AUTH_CONFIG_ID$/;
 
 function nonEmpty(value: string | undefined): string | undefined {
@@ -131,6 +143,14 @@ function parsePositiveInt(value: string | undefined, name: string): number | und
   return n;
 }
 
+function parseMegabytes(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.01 || n > 1024)
+    throw new UsageError(`${name} must be a number of megabytes from 0.01 to 1024, got "${value}".`);
+  return n;
+}
+
 /** Accepts a JSON object or "Name: value" pairs separated by newlines or semicolons. */
 export function parseHeaderList(value: string, name: string): Record<string, string> {
   const trimmed = value.trim();
@@ -169,15 +189,24 @@ function safeJson(text: string): unknown {
   }
 }
 
+function parseTrust(value: string | undefined, name: string): McpTrust {
+  if (value === undefined) return 'none';
+  if ((MCP_TRUST_LEVELS as readonly string[]).includes(value)) return value as McpTrust;
+  throw new UsageError(
+    `${name} must be "read-only-hints" or "none", got "${value}".`,
+    `Set ${name}=read-only-hints to let the server's tools that claim to be read-only run without asking.`,
+  );
+}
+
 function parseMcpServers(env: Env): EnvMcpServer[] {
-  const byName = new Map<string, { url?: string; token?: string; headers?: string }>();
+  type Fields = { url?: string; token?: string; headers?: string; trust?: string };
+  const byName = new Map<string, Fields>();
   for (const [key, raw] of Object.entries(env)) {
     const match = MCP_ENV.exec(key);
     const value = nonEmpty(raw);
-    if (!match?.[1] || !value) continue;
+    if (!match?.[1] || !match[2] || !value) continue;
     const entry = byName.get(match[1]) ?? {};
-    const field = match[2] === 'URL' ? 'url' : match[2] === 'TOKEN' ? 'token' : 'headers';
-    entry[field] = value;
+    entry[match[2].toLowerCase() as keyof Fields] = value;
     byName.set(match[1], entry);
   }
   const servers: EnvMcpServer[] = [];
@@ -193,6 +222,7 @@ function parseMcpServers(env: Env): EnvMcpServer[] {
       url: parseHttpUrl(entry.url, `GAGENT_MCP_${envName}_URL`).toString(),
       ...(entry.token ? { token: entry.token } : {}),
       headers: entry.headers ? parseHeaderList(entry.headers, `GAGENT_MCP_${envName}_HEADERS`) : {},
+      trust: parseTrust(entry.trust, `GAGENT_MCP_${envName}_TRUST`),
     });
   }
   return servers;
@@ -252,8 +282,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   }
 
   const modelTimeout = parsePositiveInt(nonEmpty(env.GAGENT_MODEL_TIMEOUT), 'GAGENT_MODEL_TIMEOUT') ?? 120;
+  const maxResultMb = parseMegabytes(nonEmpty(env.GAGENT_MCP_MAX_RESULT_MB), 'GAGENT_MCP_MAX_RESULT_MB') ?? 4;
 
-  return {
+  const config: Omit<Config, 'childEnv'> = {
     home,
     dbPath: resolveDbPath(env, home),
     user,
@@ -293,6 +324,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
         }
       : undefined,
     modelTimeoutMs: modelTimeout * 1000,
+    mcpMaxResultBytes: Math.round(maxResultMb * 1024 * 1024),
     controller: controllerRaw as ControllerName,
     controllerUrl: controllerUrl ? parseHttpUrl(controllerUrl, '--controller-url').toString() : undefined,
     display: nonEmpty(env.DISPLAY),
@@ -301,10 +333,61 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     browser: nonEmpty(env.BROWSER?.split(':')[0]),
     searchPath: env.PATH ?? '',
   };
+  return { ...config, childEnv: childEnvironment(env, configSecrets(config)) };
+}
+
+/** Where each provider's SDK sends requests when no base URL is set. */
+export const DEFAULT_MODEL_BASE_URLS: Record<ModelProviderName, string> = {
+  openai: 'https://api.openai.com/v1',
+  anthropic: 'https://api.anthropic.com',
+};
+
+function originOf(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/** The key and base URL a model of `provider` gets for the main model's requests. */
+export function modelCredentials(config: Config, provider: ModelProviderName): EndpointCredentials {
+  return provider === 'openai' ? config.openai : config.anthropic;
+}
+
+/**
+ * The grounding model's endpoint. Its key is GAGENT_GROUNDING_API_KEY, or none: the provider's
+ * own key (OPENAI_API_KEY, ANTHROPIC_API_KEY) goes along only when grounding talks to that
+ * provider's own origin, never to another host named by GAGENT_GROUNDING_BASE_URL.
+ */
+export function groundingCredentials(config: Config, grounding: GroundingConfig): EndpointCredentials {
+  const provider = grounding.model.provider;
+  const own = modelCredentials(config, provider);
+  const ownBase = own.baseUrl ?? DEFAULT_MODEL_BASE_URLS[provider];
+  const baseUrl = grounding.baseUrl ?? own.baseUrl;
+  if (grounding.apiKey) return { apiKey: grounding.apiKey, baseUrl };
+  const sameHome = originOf(baseUrl ?? ownBase) === originOf(ownBase);
+  return { apiKey: sameHome ? own.apiKey : undefined, baseUrl };
+}
+
+/** Variables that are gagent's own configuration or credentials: no child process needs them. */
+const GAGENT_VARIABLE = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$)/;
+
+/** The environment minus gagent's variables and anything holding one of its secrets. */
+function childEnvironment(env: Env, secrets: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  // Short values would match unrelated variables; gagent's own variables are dropped by name anyway.
+  const long = secrets.filter((secret) => secret.length >= 8);
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || GAGENT_VARIABLE.test(name)) continue;
+    if (long.some((secret) => value.includes(secret))) continue;
+    out[name] = value;
+  }
+  return out;
 }
 
 /** Every secret value the config holds, for the Redactor. */
-export function configSecrets(config: Config): string[] {
+export function configSecrets(config: Omit<Config, 'childEnv'>): string[] {
   const secrets = [
     config.composio.apiKey,
     config.composio.token,

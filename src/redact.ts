@@ -66,3 +66,26 @@ export class Redactor {
     return out.replace(/(\bBearer\s+)[A-Za-z0-9._~+/=-]{8,}/g, `$1${REDACTED}`);
   }
 }
+
+const SECRET_JSON_FIELD =
+  /("[\w.-]*(?:authorization|api[-_]?key|token|secret|password|cookie|credential|session[-_]?key)[\w.-]*"\s*:\s*)"(?:[^"\\]|\\.)*"/gi;
+
+/**
+ * Redacts the values of JSON fields whose names look secret ("access_token": "…"). For logs of
+ * raw API traffic only: in a command's own output such fields can be ordinary data (a page token).
+ */
+export function redactSecretFields(text: string): string {
+  return text.replace(SECRET_JSON_FIELD, `$1"${REDACTED}"`);
+}
+
+/** Redacts every string inside a JSON-like value (history rows, events): same shape, secrets gone. */
+export function redactValue<T>(value: T, redactor: Redactor): T {
+  if (typeof value === 'string') return redactor.redact(value) as T;
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, redactor)) as T;
+  if (value && typeof value === 'object') {
+    const out: Record<string, unknown> = Object.create(Object.getPrototypeOf(value));
+    for (const [key, item] of Object.entries(value)) out[key] = redactValue(item, redactor);
+    return out as T;
+  }
+  return value;
+}

@@ -65,7 +65,7 @@ export class McpAgent {
       tool: call.tool,
       isError: call.isError,
       text: call.error ?? call.resultText,
-      denied: call.skipped === 'denied',
+      skipped: call.skipped !== undefined,
     });
   }
 

@@ -3,6 +3,9 @@ import type { ScreenAction } from '../controllers/types.js';
 
 export type StepKind = 'gui' | 'mcp';
 
+/** Who allowed or refused an MCP call: the tool's trusted read-only claim, a remembered "always", the user, --yes, or the headless policy. */
+export type ApprovalBy = 'read-only' | 'remembered' | 'user' | 'flag' | 'policy';
+
 export interface ActionCall {
   name: string;
   args: Record<string, unknown>;
@@ -24,7 +27,16 @@ export type StepOutcome =
   | { type: 'notes'; notes: string[] }
   | { type: 'done' }
   | { type: 'fail' }
-  /** The action did not run: refused by the controller, denied, not authorized, not found on screen. Fed back to the model. */
+  /** The action did not run: refused by the controller, not authorized, not found on screen. Fed back to the model. */
   | { type: 'refused'; reason: string }
+  /** An MCP call that was not allowed (`by`: the user, or the headless policy). The model is told `reason`. */
+  | {
+      type: 'denied';
+      provider: string;
+      tool: string;
+      args: Record<string, unknown>;
+      by: ApprovalBy;
+      reason: string;
+    }
   /** The model's reply could not be used after its retries. */
   | { type: 'format_error'; reason: string };

@@ -31,22 +31,33 @@ function started(child: ChildProcess): Promise<boolean> {
   return new Promise<boolean>((resolve) => {
     child.once('error', () => resolve(false));
     child.once('spawn', () => resolve(true));
-    // open() hands the child over late enough that its events may already have fired.
     setTimeout(() => resolve(child.pid !== undefined), 200).unref();
   });
 }
 
-/** Returns false when no browser could be started; the caller prints the link either way. */
-export async function openInBrowser(url: string, browserCommand?: string): Promise<boolean> {
+/** The platform's own way to open a link, as argv (no shell). */
+function systemOpenerArgv(url: string, platform: NodeJS.Platform): string[] {
+  if (platform === 'darwin') return ['open', url];
+  if (platform === 'win32') return ['rundll32', 'url.dll,FileProtocolHandler', url];
+  return ['xdg-open', url];
+}
+
+/**
+ * Opens an http(s) link with BROWSER, else the platform's opener. The child gets `env` (gagent's
+ * secrets removed). Returns false when nothing could be started; the caller prints the link either way.
+ */
+export async function openInBrowser(
+  url: string,
+  options: { browserCommand?: string; env: NodeJS.ProcessEnv; platform?: NodeJS.Platform },
+): Promise<boolean> {
   if (!/^https?:\/\//i.test(url)) return false;
+  const argv = options.browserCommand
+    ? browserArgv(options.browserCommand, url)
+    : systemOpenerArgv(url, options.platform ?? process.platform);
+  const [program, ...args] = argv;
+  if (!program) return false;
   try {
-    if (browserCommand) {
-      const [program, ...args] = browserArgv(browserCommand, url);
-      if (!program) return false;
-      return await started(spawn(program, args, { detached: true, stdio: 'ignore' }));
-    }
-    const { default: open } = await import('open');
-    return await started(await open(url, { wait: false }));
+    return await started(spawn(program, args, { detached: true, stdio: 'ignore', env: options.env }));
   } catch {
     return false;
   }

@@ -16,6 +16,10 @@ const HANDLERS: Record<CommandName, () => Promise<CommandHandler>> = {
   run: async () => (await import('./commands/run.js')).runCommand,
   'runs-list': async () => (await import('./commands/runs.js')).runsListCommand,
   'runs-show': async () => (await import('./commands/runs.js')).runsShowCommand,
+  'runs-delete': async () => (await import('./commands/runs.js')).runsDeleteCommand,
+  'runs-prune': async () => (await import('./commands/runs.js')).runsPruneCommand,
+  'approvals-list': async () => (await import('./commands/approvals.js')).approvalsListCommand,
+  'approvals-revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,
   'tools-list': async () => (await import('./commands/tools.js')).toolsListCommand,
   'tools-call': async () => (await import('./commands/tools.js')).toolsCallCommand,
   'debug-mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,
@@ -68,7 +72,10 @@ export async function execute(invocation: Invocation): Promise<number> {
       redactor,
       signal: abort.signal,
       store: () => {
-        store ??= Store.open(config.dbPath);
+        if (!store) {
+          store = Store.open(config.dbPath);
+          for (const notice of store.notices) output.warn(notice);
+        }
         return store;
       },
     };

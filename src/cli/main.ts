@@ -14,6 +14,10 @@ export type CommandName =
   | 'run'
   | 'runs-list'
   | 'runs-show'
+  | 'runs-delete'
+  | 'runs-prune'
+  | 'approvals-list'
+  | 'approvals-revoke'
   | 'tools-list'
   | 'tools-call'
   | 'debug-mcp-client'
@@ -127,8 +131,39 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     .command('show')
     .description('show one run step by step')
     .argument('<id>', 'the run id (a unique prefix is enough)')
+    .addOption(userOption())
     .addOption(jsonOption())
     .action(action('runs-show'));
+  runsCmd
+    .command('delete')
+    .description('delete one run and its steps')
+    .argument('<id>', 'the run id (a unique prefix is enough)')
+    .addOption(userOption())
+    .addOption(jsonOption())
+    .action(action('runs-delete'));
+  runsCmd
+    .command('prune')
+    .description('delete the runs that started more than DAYS days ago')
+    .requiredOption('--older-than <days>', 'age in days (0 deletes every finished run)')
+    .addOption(userOption())
+    .addOption(jsonOption())
+    .action(action('runs-prune'));
+
+  const approvalsCmd = program.command('approvals').description('remembered "always" approvals of MCP tools');
+  approvalsCmd
+    .command('list')
+    .description("list the user's remembered approvals")
+    .addOption(userOption())
+    .addOption(jsonOption())
+    .action(action('approvals-list'));
+  approvalsCmd
+    .command('revoke')
+    .description('forget the remembered approvals of a server, or of one of its tools')
+    .argument('<server>', 'the provider or MCP server name')
+    .argument('[tool]', 'only this tool')
+    .addOption(userOption())
+    .addOption(jsonOption())
+    .action(action('approvals-revoke'));
 
   const toolsCmd = program.command('tools').description('the MCP tools of connected accounts');
   toolsCmd

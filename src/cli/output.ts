@@ -2,6 +2,7 @@
 import type { Writable } from 'node:stream';
 import { GagentError } from '../errors.js';
 import type { Redactor } from '../redact.js';
+import { escapeJsonControls, sanitizeForTerminal } from '../terminal-text.js';
 
 export interface OutputStreams {
   stdout: Writable & { isTTY?: boolean };
@@ -36,21 +37,28 @@ export class Output {
 
   /** One JSON value on one line (JSONL), or pretty-printed with `indent`. */
   jsonLine(value: unknown, indent?: number): void {
-    this.streams.stdout.write(`${this.redactor.redact(JSON.stringify(value, null, indent))}\n`);
+    this.streams.stdout.write(
+      `${escapeJsonControls(this.redactor.redact(JSON.stringify(value, null, indent)))}\n`,
+    );
+  }
+
+  /** Human text: redacted, and stripped of terminal control sequences (text from outside is data). */
+  private human(text: string): string {
+    return sanitizeForTerminal(this.redactor.redact(text));
   }
 
   text(text: string): void {
     if (!text) return;
-    this.streams.stdout.write(`${this.redactor.redact(text)}${text.endsWith('\n') ? '' : '\n'}`);
+    this.streams.stdout.write(`${this.human(text)}${text.endsWith('\n') ? '' : '\n'}`);
   }
 
   /** Progress and notices: stderr, so stdout stays a clean document. */
   info(text: string): void {
-    this.streams.stderr.write(`${this.redactor.redact(text)}\n`);
+    this.streams.stderr.write(`${this.human(text)}\n`);
   }
 
   warn(text: string): void {
-    this.streams.stderr.write(`gagent: warning: ${this.redactor.redact(text)}\n`);
+    this.streams.stderr.write(`gagent: warning: ${this.human(text)}\n`);
   }
 
   /** One sentence saying what is wrong, then how to fix it. */
@@ -59,11 +67,11 @@ export class Output {
       err instanceof GagentError
         ? [/[.!?]$/.test(err.message) ? err.message : `${err.message}.`, err.hint].filter(Boolean).join(' ')
         : `Unexpected error: ${err instanceof Error ? err.message : String(err)}${debug ? '' : ' (set GAGENT_DEBUG=1 for details)'}`;
-    this.streams.stderr.write(`gagent: ${this.redactor.redact(line)}\n`);
+    this.streams.stderr.write(`gagent: ${this.human(line)}\n`);
     if (debug && err instanceof Error && err.stack) {
-      this.streams.stderr.write(`${this.redactor.redact(err.stack)}\n`);
+      this.streams.stderr.write(`${this.human(err.stack)}\n`);
       if (err.cause instanceof Error && err.cause.stack) {
-        this.streams.stderr.write(`caused by: ${this.redactor.redact(err.cause.stack)}\n`);
+        this.streams.stderr.write(`caused by: ${this.human(err.cause.stack)}\n`);
       }
     }
   }

@@ -5,7 +5,10 @@ import { userServerConfigs } from '../mcp/user-servers.js';
 import type { CommandContext } from './context.js';
 
 export function registryOptions(ctx: CommandContext) {
-  return { warn: (message: string) => ctx.output.warn(message) };
+  return {
+    warn: (message: string) => ctx.output.warn(message),
+    maxResultBytes: ctx.config.mcpMaxResultBytes,
+  };
 }
 
 export async function withRegistry<T>(

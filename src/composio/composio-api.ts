@@ -4,6 +4,8 @@
  * back as GagentErrors with the right exit code.
  */
 import type { Composio } from '@composio/core';
+import { composioBaseUrl } from './base-url.js';
+import { type LogSink, type SdkLogger, sdkLogger } from './debug-log.js';
 import { mapComposioError, noApiKeyError } from './errors.js';
 
 export interface RemoteAuthConfig {
@@ -36,10 +38,9 @@ export interface ComposioApiOptions {
   requestTimeoutMs?: number;
   /** Retries of the SDK's HTTP client (it retries 408/409/429/5xx and connection errors). */
   maxRetries?: number;
-  debug?: boolean;
+  /** Where the SDK's debug logging goes (GAGENT_DEBUG=1); absent: nothing is logged. */
+  debugLog?: LogSink;
 }
-
-const DEFAULT_BASE_URL = 'https://backend.composio.dev';
 
 type AccountLike = {
   id: string;
@@ -69,11 +70,13 @@ export class ComposioApi {
 
   static async connect(options: ComposioApiOptions): Promise<ComposioApi> {
     if (!options.apiKey) throw noApiKeyError();
-    const baseUrl = options.baseUrl ?? DEFAULT_BASE_URL;
-    // The SDK's loggers read this once, at import; at their default level they write info lines
-    // to stdout, which would corrupt --json output. 'error' is the quietest level both accept.
-    process.env.COMPOSIO_LOG_LEVEL = options.debug ? 'debug' : 'error';
-    const { Composio } = await import('@composio/core');
+    const baseUrl = composioBaseUrl(options.baseUrl);
+    // The SDK's loggers read this once, at import, and write through `console` (info and debug to
+    // stdout, which would corrupt --json). Both loggers are pointed at our sink below instead.
+    process.env.COMPOSIO_LOG_LEVEL = options.debugLog ? 'debug' : 'error';
+    const { Composio, logger } = await import('@composio/core');
+    const sink = sdkLogger(options.debugLog);
+    Object.assign(logger as object, { console: sink, level: options.debugLog ? 'debug' : 'error' });
     // Telemetry and the npm version check would reach outside and hook SIGINT; both off.
     const sdk = new Composio({
       apiKey: options.apiKey,
@@ -81,9 +84,16 @@ export class ComposioApi {
       allowTracking: false,
       disableVersionCheck: true,
     });
-    const client = sdk.getClient() as { timeout: number; maxRetries: number };
+    const client = sdk.getClient() as {
+      timeout: number;
+      maxRetries: number;
+      logger: SdkLogger;
+      logLevel: string;
+    };
     client.timeout = options.requestTimeoutMs ?? 20_000;
     client.maxRetries = options.maxRetries ?? 2;
+    client.logger = sink;
+    client.logLevel = options.debugLog ? 'debug' : 'off';
     return new ComposioApi(sdk, baseUrl);
   }
 

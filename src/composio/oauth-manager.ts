@@ -10,6 +10,7 @@ import type { Store } from '../store/store.js';
 import { isFresh } from '../store/sync.js';
 import type { ProviderInfo } from './catalogue.js';
 import { ComposioApi, type RemoteAccount, type RemoteAuthConfig } from './composio-api.js';
+import { composioDebugLog } from './debug-log.js';
 import { isNotFound } from './errors.js';
 import { normalizeMcpEndpoint } from './mcp-endpoint.js';
 import { mcpHeaders } from './mcp-headers.js';
@@ -91,7 +92,7 @@ export class OAuthManager {
       baseUrl: this.config.composio.baseUrl,
       requestTimeoutMs: this.options.requestTimeoutMs,
       maxRetries: this.options.maxRetries,
-      debug: this.config.debug,
+      debugLog: composioDebugLog(this.config),
     });
     return this.apiPromise;
   }
@@ -213,7 +214,7 @@ export class OAuthManager {
   /** Headers for the provider's MCP connection, with the credential added now (never stored). */
   getHeaders(userId: string, provider: string): Record<string, string> | null {
     const row = this.store.accounts.activeMcpConnections(userId).find((c) => c.provider === provider);
-    return row ? mcpHeaders(row.headers, this.config.composio) : null;
+    return row ? mcpHeaders(row.url, row.headers, this.config.composio) : null;
   }
 
   /**

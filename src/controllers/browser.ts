@@ -19,6 +19,8 @@ export interface BrowserOptions {
   viewport?: { width: number; height: number };
   /** Extra time for the page to settle after an action. */
   settleMs?: number;
+  /** Chromium's environment: gagent's secrets removed. */
+  env: Record<string, string>;
 }
 
 const PLAYWRIGHT_KEYS: Record<string, string> = {
@@ -74,10 +76,22 @@ function browserError(doing: string, err: unknown): GagentError {
   return new GagentError(`The browser failed while ${doing}: ${first}`, undefined, undefined, { cause: err });
 }
 
-function looksLikeUrl(target: string): string | null {
-  if (/^(https?|file):\/\//i.test(target)) return target;
-  if (/^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(target)) return `https://${target}`;
-  return null;
+/**
+ * The page the model asked to open, when it may be opened: http(s) only (and about:blank). A
+ * bare host gets https. Every other scheme (file:, chrome:, javascript:, data:…) is refused, so
+ * the model can never show itself the user's files through a screenshot.
+ */
+export function webAddress(target: string): string | null {
+  const trimmed = target.trim();
+  if (trimmed === 'about:blank') return trimmed;
+  if (/^[\w-]+(\.[\w-]+)+(:\d+)?(\/\S*)?$/.test(trimmed)) return `https://${trimmed}`;
+  let url: URL;
+  try {
+    url = new URL(trimmed);
+  } catch {
+    return null;
+  }
+  return url.protocol === 'http:' || url.protocol === 'https:' ? url.toString() : null;
 }
 
 export class BrowserController implements Controller {
@@ -106,6 +120,7 @@ export class BrowserController implements Controller {
     const viewport = this.options.viewport ?? { width: 1280, height: 800 };
     this.context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: executable,
+      env: this.options.env,
       headless: this.options.headless,
       viewport,
       args: [
@@ -205,10 +220,10 @@ export class BrowserController implements Controller {
         });
         break;
       case 'open': {
-        const url = looksLikeUrl(action.target);
+        const url = webAddress(action.target);
         if (!url)
           throw new ActionNotSupportedError(
-            `the browser can only open web addresses, not "${action.target}"`,
+            `the browser opens only http and https web addresses, not "${action.target.slice(0, 200)}"`,
           );
         await page.goto(url, { waitUntil: 'load' });
         break;

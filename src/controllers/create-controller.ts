@@ -25,6 +25,7 @@ export async function createController(config: Config, options: ControllerOption
         startUrl: options.startUrl,
         headless: options.headless ?? !(config.display || config.waylandDisplay),
         searchPath: config.searchPath,
+        env: config.childEnv,
       });
     }
     case 'local': {

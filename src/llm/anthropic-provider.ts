@@ -56,8 +56,13 @@ export class AnthropicProvider implements ModelProvider {
 
   static async create(options: ProviderOptions): Promise<AnthropicProvider> {
     const { default: AnthropicSdk } = await import('@anthropic-ai/sdk');
+    // Everything explicit: the SDK would otherwise read ANTHROPIC_AUTH_TOKEN or ANTHROPIC_LOG from the
+    // environment and send that token to whatever base URL this client has, or log to stdout.
     const client = new AnthropicSdk({
       apiKey: options.apiKey,
+      authToken: null,
+      webhookKey: null,
+      logLevel: 'off',
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,

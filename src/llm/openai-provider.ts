@@ -65,8 +65,15 @@ export class OpenAIProvider implements ModelProvider {
   static async create(options: ProviderOptions): Promise<OpenAIProvider> {
     const { default: OpenAISdk } = await import('openai');
     // The SDK's own retry (429/5xx/connection, honouring retry-after) is the one place that retries.
+    // Everything explicit: the SDK would otherwise read OPENAI_ADMIN_KEY, OPENAI_ORG_ID or OPENAI_LOG
+    // from the environment and send them to whatever base URL this client has, or log to stdout.
     const client = new OpenAISdk({
       apiKey: options.apiKey,
+      adminAPIKey: null,
+      organization: null,
+      project: null,
+      webhookSecret: null,
+      logLevel: 'off',
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,

@@ -7,7 +7,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import { McpSessionError } from './errors.js';
 import { McpSession } from './session.js';
-import type { McpToolSource } from './types.js';
+import type { McpToolSource, ServerTrust } from './types.js';
 
 export type ServerSource = 'db' | 'env';
 
@@ -17,6 +17,16 @@ export interface ServerConfig {
   source: ServerSource;
   url: string;
   headers: Record<string, string>;
+  /** Whether the server's read-only hints let tools run without asking (Composio: yes; env: GAGENT_MCP_<NAME>_TRUST). */
+  trustReadOnlyHints: boolean;
+}
+
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
+  }
 }
 
 export type ServerStatus =
@@ -39,6 +49,8 @@ export interface RegistryOptions {
   /** Per server: connect + initialize + tools/list must finish within this. */
   connectTimeoutMs?: number;
   callTimeoutMs?: number;
+  /** The most one MCP response may make gagent hold (GAGENT_MCP_MAX_RESULT_MB). */
+  maxResultBytes?: number;
   warn?: (message: string) => void;
 }
 
@@ -52,6 +64,14 @@ class ConnectedServer implements ServerHandle {
 
   get provider(): string {
     return this.config.name;
+  }
+
+  get trust(): ServerTrust {
+    return {
+      source: this.config.source === 'db' ? 'composio' : 'env',
+      honoursReadOnlyHints: this.config.trustReadOnlyHints,
+      origin: originOf(this.config.url),
+    };
   }
 
   get sessionId(): string | undefined {
@@ -84,6 +104,7 @@ async function connectOne(config: ServerConfig, options: RegistryOptions): Promi
       headers: config.headers,
       connectTimeoutMs: timeoutMs,
       callTimeoutMs: options.callTimeoutMs,
+      maxResultBytes: options.maxResultBytes,
       warn: options.warn,
     });
     try {

@@ -6,9 +6,23 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 
 export type { CallToolResult, Tool };
 
+/**
+ * Where a server's tools come from, which decides how far their own claims are believed:
+ * Composio toolkits are curated, a server configured by environment is not (unless the user
+ * trusts its read-only hints with GAGENT_MCP_<NAME>_TRUST).
+ */
+export interface ServerTrust {
+  source: 'composio' | 'env';
+  /** The server's readOnlyHint lets a tool run without asking. */
+  honoursReadOnlyHints: boolean;
+  /** scheme://host:port of the server, remembered with an "always" approval. */
+  origin: string;
+}
+
 export interface McpToolSource {
   /** Provider or server name, lower case (gmail, slack, or the NAME of GAGENT_MCP_<NAME>_URL). */
   readonly provider: string;
+  readonly trust: ServerTrust;
   /** Tools as listed by the server (already validated; broken ones skipped). */
   readonly tools: readonly Tool[];
   /** Calls a tool on the cached session. A result with isError is returned, not thrown. */

@@ -26,17 +26,25 @@ export function serverConfigs(
     source: 'db',
     url: row.url,
     headers: headersFor(row),
+    // Composio toolkits are curated: their read-only hints are honoured.
+    trustReadOnlyHints: true,
   }));
   const taken = new Set(fromDb.map((s) => s.name));
   const fromEnv: ServerConfig[] = envServers
     .filter((s) => !taken.has(s.name))
-    .map((s) => ({ name: s.name, source: 'env', url: s.url, headers: envServerHeaders(s) }));
+    .map((s) => ({
+      name: s.name,
+      source: 'env',
+      url: s.url,
+      headers: envServerHeaders(s),
+      trustReadOnlyHints: s.trust === 'read-only-hints',
+    }));
   return [...fromDb, ...fromEnv];
 }
 
 export function userServerConfigs(config: Config, store: Store, userId = config.user): ServerConfig[] {
   return serverConfigs(store.accounts.activeMcpConnections(userId), config.mcpServers, (row) =>
-    mcpHeaders(row.headers, config.composio),
+    mcpHeaders(row.url, row.headers, config.composio),
   );
 }
 
@@ -45,5 +53,8 @@ export function connectUserRegistry(
   store: Store,
   options: RegistryOptions = {},
 ): Promise<McpRegistry> {
-  return McpRegistry.connect(userServerConfigs(config, store), options);
+  return McpRegistry.connect(userServerConfigs(config, store), {
+    maxResultBytes: config.mcpMaxResultBytes,
+    ...options,
+  });
 }

@@ -3,9 +3,9 @@
  * writer are three consumers of these events; none of them reaches into the loop.
  */
 import type { McpCounters } from '../agent/mcp-agent.js';
-import type { ActionCall, StepKind, StepOutcome } from '../agent/outcome.js';
+import type { ActionCall, ApprovalBy, StepKind, StepOutcome } from '../agent/outcome.js';
 
-export type { ActionCall, StepKind, StepOutcome };
+export type { ActionCall, ApprovalBy, StepKind, StepOutcome };
 
 export type RunEndStatus = 'done' | 'failed' | 'max_steps' | 'interrupted' | 'error';
 
@@ -39,11 +39,17 @@ export type RunEvent = Base &
     | {
         type: 'approval_requested';
         step: number;
+        action: string;
         provider: string;
         tool: string;
         args: Record<string, unknown>;
+        /** The tool's parameters in its schema's order. */
+        schemaOrder: string[];
+        destructive: boolean;
+        /** Why a remembered approval no longer applies; empty when there was none. */
+        changes: string[];
       }
-    | { type: 'approval_resolved'; step: number; approved: boolean; by: 'user' | 'flag' | 'policy' }
+    | { type: 'approval_resolved'; step: number; approved: boolean; by: ApprovalBy; remembered?: boolean }
     | {
         type: 'step_finished';
         step: number;
@@ -52,6 +58,8 @@ export type RunEvent = Base &
         reflection: string | null;
         action: ActionCall | null;
         outcome: StepOutcome;
+        /** For an MCP step: allowed or not, and who decided. */
+        approval: { approved: boolean; by: ApprovalBy; remembered?: boolean } | null;
         durationMs: number;
         /** Model latency inside this step, so overhead can be told apart. */
         modelMs: number;

@@ -1,4 +1,8 @@
-/** Persists a run as it happens: the run row at start, each step as it finishes, the end state. */
+/**
+ * Persists a run as it happens: the run row at start, each step as it finishes, the end state.
+ * gagent's own secrets are redacted before anything is written (a model or a tool may echo a key).
+ */
+import { type Redactor, redactValue } from '../redact.js';
 import type { Store } from '../store/store.js';
 import type { RunEvent } from './events.js';
 
@@ -10,8 +14,11 @@ const STATUS = {
   error: 'error',
 } as const;
 
-export function historyWriter(store: Store): (event: RunEvent) => void {
-  return (event) => {
+export function historyWriter(store: Store, redactor: Redactor): (event: RunEvent) => void {
+  const written = new Set<RunEvent['type']>(['run_started', 'step_finished', 'run_finished']);
+  return (raw) => {
+    if (!written.has(raw.type)) return;
+    const event = redactValue(raw, redactor);
     switch (event.type) {
       case 'run_started':
         store.runs.create({
@@ -32,6 +39,7 @@ export function historyWriter(store: Store): (event: RunEvent) => void {
           action: event.action,
           outcome: event.outcome,
           reflection: event.reflection,
+          approval: event.approval,
           durationMs: event.durationMs,
         });
         return;

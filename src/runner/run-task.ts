@@ -9,12 +9,12 @@ import { registerGuiActions } from '../agent/actions/gui-actions.js';
 import { bindMcpActions } from '../agent/actions/mcp-actions.js';
 import { ActionRegistry } from '../agent/actions/registry.js';
 import { Agent } from '../agent/agent.js';
-import { ApprovalPolicy, type AskApproval } from '../agent/approval.js';
+import { type ApprovalMemory, ApprovalPolicy, type AskApproval } from '../agent/approval.js';
 import { Grounder } from '../agent/grounding.js';
 import { McpAgent } from '../agent/mcp-agent.js';
 import { Worker } from '../agent/worker.js';
 import { OAuthManager } from '../composio/oauth-manager.js';
-import type { Config } from '../config.js';
+import { type Config, groundingCredentials, modelCredentials } from '../config.js';
 import { createController } from '../controllers/create-controller.js';
 import type { Controller } from '../controllers/types.js';
 import { ExitCode, GagentError, InterruptedError, UsageError } from '../errors.js';
@@ -69,6 +69,14 @@ function platformName(controller: Controller): string {
   }
 }
 
+/** The user's remembered approvals, from the database. */
+function approvalMemory(store: Store, user: string): ApprovalMemory {
+  return {
+    find: (server, tool) => store.approvals.get(user, server, tool),
+    remember: (server, tool, entry) => store.approvals.remember({ userId: user, server, tool, ...entry }),
+  };
+}
+
 async function prepareMcp(
   config: Config,
   store: Store,
@@ -104,23 +112,14 @@ export async function runTask(
     );
   }
   const spec = config.model;
-  const credentials = spec.provider === 'openai' ? config.openai : config.anthropic;
   const tuning = { timeoutMs: config.modelTimeoutMs };
-  const model = await createModelProvider(spec, credentials, tuning);
+  const model = await createModelProvider(spec, modelCredentials(config, spec.provider), tuning);
   const grounding = config.grounding;
   const groundingModel = grounding
-    ? await createModelProvider(
-        grounding.model,
-        {
-          apiKey:
-            grounding.apiKey ??
-            (grounding.model.provider === 'openai' ? config.openai.apiKey : config.anthropic.apiKey),
-          baseUrl:
-            grounding.baseUrl ??
-            (grounding.model.provider === 'openai' ? config.openai.baseUrl : config.anthropic.baseUrl),
-        },
-        { ...tuning, keyVariable: grounding.apiKey ? 'GAGENT_GROUNDING_API_KEY' : undefined },
-      )
+    ? await createModelProvider(grounding.model, groundingCredentials(config, grounding), {
+        ...tuning,
+        keyVariable: grounding.apiKey ? 'GAGENT_GROUNDING_API_KEY' : undefined,
+      })
     : model;
 
   let controller: Controller | null = null;
@@ -185,23 +184,19 @@ export async function runTask(
           : {}),
       }),
       mcp: new McpAgent(),
-      approval: new ApprovalPolicy({ approveAll: options.approveAll, ask: options.ask }),
+      approval: new ApprovalPolicy({
+        approveAll: options.approveAll,
+        ask: options.ask,
+        memory: approvalMemory(store, config.user),
+      }),
       isAuthorized,
       refreshActions,
       observer: {
         onThinking: (phase) => bus.emit({ type: 'thinking', step: steps, phase }),
         onGrounding: () => bus.emit({ type: 'thinking', step: steps, phase: 'grounding' }),
         onPlan: (kind, plan, action) => bus.emit({ type: 'plan', step: steps, kind, plan, action }),
-        onApprovalRequested: (r) =>
-          bus.emit({
-            type: 'approval_requested',
-            step: r.step,
-            provider: r.provider,
-            tool: r.tool,
-            args: r.args,
-          }),
-        onApprovalResolved: (r, d) =>
-          bus.emit({ type: 'approval_resolved', step: r.step, approved: d.approved, by: d.by }),
+        onApprovalRequested: (request) => bus.emit({ type: 'approval_requested', ...request }),
+        onApprovalResolved: (step, decision) => bus.emit({ type: 'approval_resolved', step, ...decision }),
       },
     });
 
@@ -236,6 +231,7 @@ export async function runTask(
         reflection: result.reflection,
         action: result.action,
         outcome: result.outcome,
+        approval: result.approval,
         durationMs: result.durationMs,
         modelMs: result.modelMs,
         mcp: result.mcp,

@@ -13,28 +13,87 @@ export interface OpenedDatabase {
   sqlite: Database.Database;
   db: Db;
   path: string;
+  /** One-line notices for the user (a loose directory that was tightened). */
+  notices: string[];
 }
 
 const BUSY_TIMEOUT_MS = 5_000;
 
-function ensurePrivateDir(dir: string): void {
-  if (fs.existsSync(dir)) return;
+const GROUP_OR_OTHER_WRITE = 0o022;
+const STICKY = 0o1000;
+
+function notPrivate(dir: string, why: string): GagentError {
+  return new GagentError(
+    `gagent will not keep its database in ${dir}: ${why}.`,
+    undefined,
+    'Set GAGENT_HOME (or DB_URL) to a directory of your own.',
+  );
+}
+
+/**
+ * The database directory is private: created 0700, or — when it already exists with group or
+ * other write bits — tightened to 0700 if it is ours and not a shared directory, else refused
+ * (anyone who can write there could plant a link where the database will be).
+ */
+function ensurePrivateDir(dir: string, notices: string[]): void {
+  let stat: fs.Stats;
   try {
-    // Only a directory we create is ours to lock down; never chmod a directory the user pointed us at.
-    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    stat = fs.statSync(dir);
+  } catch {
+    try {
+      fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+      fs.chmodSync(dir, 0o700);
+    } catch (err) {
+      throw storageError(dir, err);
+    }
+    return;
+  }
+  if (!stat.isDirectory()) throw notPrivate(dir, 'it is not a directory');
+  if (process.platform === 'win32' || (stat.mode & GROUP_OR_OTHER_WRITE) === 0) return;
+  const uid = process.getuid?.();
+  if (uid !== undefined && stat.uid !== uid)
+    throw notPrivate(dir, 'it is writable by other users and belongs to someone else');
+  if (stat.mode & STICKY) throw notPrivate(dir, 'it is a shared directory that every user can write to');
+  try {
     fs.chmodSync(dir, 0o700);
   } catch (err) {
     throw storageError(dir, err);
   }
+  notices.push(`${dir} was writable by other users; gagent made it private (mode 0700).`);
 }
 
+function refuseLink(file: string): GagentError {
+  return new GagentError(
+    `${file} is a symbolic link; gagent does not follow a link at its database path.`,
+    undefined,
+    'Remove the link (or set GAGENT_HOME to another directory).',
+  );
+}
+
+/** Creates or opens the file without following a symlink, and makes it 0600 through the open descriptor. */
 function ensurePrivateFile(file: string): void {
+  for (const companion of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    if (fs.lstatSync(companion, { throwIfNoEntry: false })?.isSymbolicLink()) throw refuseLink(companion);
+  }
+  let fd: number;
   try {
-    const fd = fs.openSync(file, fs.constants.O_CREAT | fs.constants.O_RDWR, 0o600);
-    fs.closeSync(fd);
-    fs.chmodSync(file, 0o600);
+    fd = fs.openSync(
+      file,
+      fs.constants.O_CREAT | fs.constants.O_RDWR | (fs.constants.O_NOFOLLOW ?? 0),
+      0o600,
+    );
   } catch (err) {
+    if ((err as { code?: string }).code === 'ELOOP') throw refuseLink(file);
     throw storageError(file, err);
+  }
+  try {
+    if (!fs.fstatSync(fd).isFile()) throw new GagentError(`${file} is not a regular file.`);
+    fs.fchmodSync(fd, 0o600);
+  } catch (err) {
+    if (err instanceof GagentError) throw err;
+    throw storageError(file, err);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
@@ -73,7 +132,8 @@ export function busyError(file: string, err: unknown): GagentError {
 }
 
 export function openDatabase(file: string): OpenedDatabase {
-  ensurePrivateDir(path.dirname(file));
+  const notices: string[] = [];
+  ensurePrivateDir(path.dirname(file), notices);
   ensurePrivateFile(file);
   let sqlite: Database.Database;
   try {
@@ -95,5 +155,5 @@ export function openDatabase(file: string): OpenedDatabase {
       throw storageError(file, { ...(err as object), code: 'EACCES' });
     throw err;
   }
-  return { sqlite, db: drizzle(sqlite, { schema }), path: file };
+  return { sqlite, db: drizzle(sqlite, { schema }), path: file, notices };
 }

@@ -1,9 +1,12 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, lt, ne } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { type RunStatus, runSteps, runs, type StepKind } from './schema.js';
 
 export type RunRow = typeof runs.$inferSelect;
+
+/** What a run id (or the start of one) can contain; anything else matches no run. */
+const RUN_ID_PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
 export type RunStepRow = typeof runSteps.$inferSelect;
 
 export interface NewRun {
@@ -23,6 +26,7 @@ export interface NewRunStep {
   action: unknown;
   outcome: unknown;
   reflection: string | null;
+  approval: unknown;
   durationMs: number | null;
 }
 
@@ -50,24 +54,62 @@ export class RunRepository {
     this.db.update(runs).set({ status, summary, finishedAt }).where(eq(runs.id, id)).run();
   }
 
-  list(userId: string | undefined, limit: number): RunRow[] {
-    const query = this.db.select().from(runs);
-    const filtered = userId ? query.where(eq(runs.userId, userId)) : query;
-    return filtered.orderBy(desc(runs.startedAt)).limit(limit).all();
-  }
-
-  /** Runs whose id starts with `prefix` (at most `limit`), so users can type a short id. */
-  findByPrefix(prefix: string, limit: number): RunRow[] {
+  list(userId: string, limit: number): RunRow[] {
     return this.db
       .select()
       .from(runs)
-      .where(sql`substr(${runs.id}, 1, ${prefix.length}) = ${prefix}`)
+      .where(eq(runs.userId, userId))
+      .orderBy(desc(runs.startedAt))
       .limit(limit)
       .all();
   }
 
-  get(id: string): RunRow | undefined {
-    return this.db.select().from(runs).where(eq(runs.id, id)).get();
+  /**
+   * The user's runs whose id starts with `prefix` (at most `limit`), so users can type a short id.
+   * A range on the primary key (prefix ≤ id < prefix with its last character bumped), so the
+   * lookup is an index seek however many runs there are; ids are ASCII, so the range is exact.
+   */
+  findByPrefix(userId: string, prefix: string, limit: number): RunRow[] {
+    if (!RUN_ID_PREFIX.test(prefix)) return [];
+    const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    return this.db
+      .select()
+      .from(runs)
+      .where(and(gte(runs.id, prefix), lt(runs.id, upper), eq(runs.userId, userId)))
+      .orderBy(asc(runs.id))
+      .limit(limit)
+      .all();
+  }
+
+  get(userId: string, id: string): RunRow | undefined {
+    return this.db
+      .select()
+      .from(runs)
+      .where(and(eq(runs.id, id), eq(runs.userId, userId)))
+      .get();
+  }
+
+  /** Deletes one of the user's runs and its steps; false when the user has no such run. */
+  delete(userId: string, id: string): boolean {
+    const deleted = this.db
+      .delete(runs)
+      .where(and(eq(runs.id, id), eq(runs.userId, userId)))
+      .returning({ id: runs.id })
+      .all();
+    return deleted.length > 0;
+  }
+
+  /**
+   * Deletes the user's finished runs started before `before` (ISO time), steps included; returns
+   * their ids. A run still in progress keeps writing its steps, so it is never pruned.
+   */
+  prune(userId: string, before: string): string[] {
+    return this.db
+      .delete(runs)
+      .where(and(eq(runs.userId, userId), lt(runs.startedAt, before), ne(runs.status, 'running')))
+      .returning({ id: runs.id })
+      .all()
+      .map((r) => r.id);
   }
 
   steps(runId: string): RunStepRow[] {

@@ -130,6 +130,28 @@ export const runSteps = sqliteTable(
     outcome: text('outcome', { mode: 'json' }).$type<unknown>(),
     reflection: text('reflection'),
     durationMs: integer('duration_ms'),
+    /** For an MCP step: whether the call was allowed and who decided (user, --yes, remembered, policy, read-only). */
+    approval: text('approval', { mode: 'json' }).$type<unknown>(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);
+
+/**
+ * "Always" approvals of MCP tools, per user, server and tool. Tied to a digest of the tool's
+ * definition: a server that changes the tool (its description, schema or annotations) is asked
+ * about again. The definition is kept to say what changed.
+ */
+export const toolApprovals = sqliteTable(
+  'tool_approvals',
+  {
+    userId: text('user_id').notNull(),
+    server: text('server').notNull(),
+    tool: text('tool').notNull(),
+    digest: text('digest').notNull(),
+    definition: text('definition', { mode: 'json' }).$type<unknown>().notNull(),
+    /** scheme://host:port of the server when approved. */
+    origin: text('origin').notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.server, t.tool] })],
 );

@@ -1,5 +1,6 @@
 /** One open database and its repositories; created per command, closed when it ends. */
 import { AccountRepository } from './accounts.js';
+import { ApprovalRepository } from './approvals.js';
 import { schemaVersion } from './migrate.js';
 import { type OpenedDatabase, openDatabase } from './open.js';
 import { PendingRepository } from './pending.js';
@@ -15,6 +16,7 @@ const TABLES = [
   'oauth_pending',
   'runs',
   'run_steps',
+  'tool_approvals',
 ] as const;
 
 export class Store {
@@ -22,12 +24,14 @@ export class Store {
   readonly sync: SyncRepository;
   readonly pending: PendingRepository;
   readonly runs: RunRepository;
+  readonly approvals: ApprovalRepository;
 
   private constructor(private readonly opened: OpenedDatabase) {
     this.accounts = new AccountRepository(opened.db);
     this.sync = new SyncRepository(opened.db);
     this.pending = new PendingRepository(opened.db);
     this.runs = new RunRepository(opened.db);
+    this.approvals = new ApprovalRepository(opened.db);
   }
 
   static open(file: string): Store {
@@ -36,6 +40,11 @@ export class Store {
 
   get path(): string {
     return this.opened.path;
+  }
+
+  /** One-line notices from opening (a loose directory that was tightened). */
+  get notices(): readonly string[] {
+    return this.opened.notices;
   }
 
   schemaVersion(): number {

@@ -1,6 +1,7 @@
 /** The live view of `gagent run`: header, finished steps (GUI/MCP), current plan, last MCP outcome, approvals, summary. */
 import { Box, Static, Text, useApp, useInput } from 'ink';
-import { useEffect, useReducer } from 'react';
+import { useEffect, useReducer, useState } from 'react';
+import type { ApprovalAnswer } from '../agent/approval.js';
 import { planIntent } from '../agent/plan-sections.js';
 import type { RunEvent } from '../runner/events.js';
 import { ApprovalPrompt } from './components/ApprovalPrompt.js';
@@ -15,7 +16,7 @@ import { excerpt, formatCall, initialRunViewState, reduceRunView } from './state
 export interface RunAppProps {
   subscribe: (listener: (event: RunEvent) => void) => () => void;
   /** Answers the pending approval request. */
-  onApproval: (approved: boolean) => void;
+  onApproval: (answer: ApprovalAnswer) => void;
   /** Ctrl+C: stop the run cleanly (the history is saved). */
   onInterrupt: () => void;
   /** Whether keys can be read (stdin is a terminal); without it nobody can approve. */
@@ -30,6 +31,7 @@ const THINKING_LABEL = {
 
 export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: RunAppProps) {
   const [state, dispatch] = useReducer(reduceRunView, initialRunViewState);
+  const [expanded, setExpanded] = useState(false);
   const { exit } = useApp();
 
   useEffect(() => subscribe(dispatch), [subscribe]);
@@ -49,8 +51,15 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
         return;
       }
       if (!state.approval) return;
-      if (input === 'y' || input === 'Y') onApproval(true);
-      else if (input === 'n' || input === 'N' || key.escape || key.return) onApproval(false);
+      const answer = (choice: ApprovalAnswer) => {
+        setExpanded(false);
+        onApproval(choice);
+      };
+      const lower = input.toLowerCase();
+      if (lower === 'y') answer('once');
+      else if (lower === 'a') answer('always');
+      else if (lower === 'n' || key.escape || key.return) answer('deny');
+      else if (lower === 'v') setExpanded((e) => !e);
     },
     { isActive: keyboard },
   );
@@ -86,7 +95,7 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
         </Box>
       ) : null}
       {!state.finished ? <McpOutcomePanel outcome={state.lastMcp} /> : null}
-      {state.approval ? <ApprovalPrompt approval={state.approval} /> : null}
+      {state.approval ? <ApprovalPrompt approval={state.approval} expanded={expanded} /> : null}
       {!state.finished && state.thinking ? (
         <Spinner
           label={`step ${(state.currentStep ?? 0) + 1}: ${THINKING_LABEL[state.thinking]}${state.formatRetries ? ` (retry ${state.formatRetries})` : ''}`}

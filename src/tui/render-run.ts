@@ -1,4 +1,5 @@
 /** Mounts the run view on the terminal. Loaded only by `gagent run` on a TTY (Ink and React stay off every other path). */
+import type { ApprovalAnswer } from '../agent/approval.js';
 import type { RunEvent } from '../runner/events.js';
 import { loadRunView } from './load-view.js';
 
@@ -10,7 +11,7 @@ export interface RunViewHandle {
 
 export async function renderRunView(options: {
   subscribe: (listener: (event: RunEvent) => void) => () => void;
-  onApproval: (approved: boolean) => void;
+  onApproval: (answer: ApprovalAnswer) => void;
   onInterrupt: () => void;
   /** Whether keys can be read; without a keyboard, nothing asks for input. */
   keyboard: boolean;

@@ -1,6 +1,7 @@
 /** The TUI's view of a run, folded from RunEvents by a pure reducer (so it is testable without a terminal). */
 import type { ActionCall, RunEndStatus, RunEvent, StepOutcome } from '../runner/events.js';
 import type { StepKind } from '../store/schema.js';
+import { sanitizeForTerminal } from '../terminal-text.js';
 
 export interface FinishedStep {
   step: number;
@@ -10,12 +11,10 @@ export interface FinishedStep {
   durationMs: number;
 }
 
-export interface PendingApproval {
-  step: number;
-  provider: string;
-  tool: string;
-  args: Record<string, unknown>;
-}
+export type PendingApproval = Omit<
+  Extract<RunEvent, { type: 'approval_requested' }>,
+  'type' | 'runId' | 'at'
+>;
 
 export interface RunViewState {
   runId: string | null;
@@ -79,11 +78,11 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         thinking: null,
         plan: { step: event.step, kind: event.kind, text: event.plan, action: event.action },
       };
-    case 'approval_requested':
-      return {
-        ...state,
-        approval: { step: event.step, provider: event.provider, tool: event.tool, args: event.args },
-      };
+    case 'approval_requested': {
+      const { type: _type, runId: _runId, at: _at, ...approval } = event;
+      // The previous MCP panel belongs to an earlier step: it must not sit under a different tool's question.
+      return { ...state, approval, lastMcp: null };
+    }
     case 'approval_resolved':
       return { ...state, approval: null };
     case 'step_finished':
@@ -122,23 +121,6 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         },
       };
   }
-}
-
-// These patterns match control characters on purpose: that is what they remove.
-const TERMINAL_SEQUENCES = [
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: CSI sequences
-  /\u001b\[[0-?]*[ -/]*[@-~]/g,
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: OSC sequences (window titles, hyperlinks)
-  /\u001b\][^\u0007\u001b]*(\u0007|\u001b\\)/g,
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: other escape sequences
-  /\u001b[@-Z\\-_]/g,
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: C0/C1 controls except newline and tab
-  /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-];
-
-/** Model and server text is untrusted: strip terminal control sequences before it reaches the screen. */
-export function sanitizeForTerminal(text: string): string {
-  return TERMINAL_SEQUENCES.reduce((out, pattern) => out.replace(pattern, ''), text);
 }
 
 export function excerpt(text: string, maxChars: number): string {

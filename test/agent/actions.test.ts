@@ -7,10 +7,20 @@ import { renderActionList } from '../../src/agent/actions/render.js';
 import { parseAction } from '../../src/agent/parser/parse-action.js';
 import type { McpToolSource } from '../../src/mcp/types.js';
 
-function source(provider: string, tools: Partial<Tool>[]): McpToolSource & { calls: [string, unknown][] } {
+function source(
+  provider: string,
+  tools: Partial<Tool>[],
+  trust: Partial<McpToolSource['trust']> = {},
+): McpToolSource & { calls: [string, unknown][] } {
   const calls: [string, unknown][] = [];
   return {
     provider,
+    trust: {
+      source: 'composio',
+      honoursReadOnlyHints: true,
+      origin: 'https://backend.composio.dev',
+      ...trust,
+    },
     calls,
     tools: tools.map((t) => ({ inputSchema: { type: 'object' }, ...t }) as Tool),
     callTool: async (tool, args) => {

@@ -71,8 +71,8 @@ async function world(options: {
   const gmail = await startFakeGmail();
   const slack = await startFakeSlack();
   const registry = await McpRegistry.connect([
-    { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {} },
-    { name: 'slack', source: 'db', url: slack.url.toString(), headers: {} },
+    { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {}, trustReadOnlyHints: true },
+    { name: 'slack', source: 'db', url: slack.url.toString(), headers: {}, trustReadOnlyHints: true },
   ]);
   cleanups.push(
     () => server.close(),
@@ -293,14 +293,22 @@ describe('worker + agent, driven by a scripted model', () => {
       reflection: false,
     });
     const denied = await w.agent.step(0);
-    expect(denied.outcome).toMatchObject({
-      type: 'refused',
-      reason: expect.stringContaining('run with --yes'),
-    });
+    expect(denied.outcome).toMatchObject({ type: 'denied', by: 'policy', tool: 'SLACK_SEND_MESSAGE' });
+    expect(denied.approval).toEqual({ approved: false, by: 'policy' });
     expect(w.slack.messages).toEqual([]);
     const readOnly = await w.agent.step(1);
     expect(readOnly.outcome).toMatchObject({ type: 'mcp', isError: false });
+    // A Composio toolkit's read-only claim is trusted: it ran without asking.
+    expect(readOnly.approval).toEqual({ approved: true, by: 'read-only' });
     expect(w.mcp.counters()).toMatchObject({ calls: 1, denied: 1 });
+    // The model is told once, in one sentence, through one channel.
+    const told = generatorRequests(w.model.requests())[1]?.lastUserText ?? '';
+    expect(told).toContain(
+      "agent.slack_send_message was not run: it needs the user's approval, and nobody can approve it in this run",
+    );
+    expect(told).not.toContain('FEEDBACK');
+    expect(told).not.toContain('declined');
+    expect(told.match(/was not run/g)).toHaveLength(1);
   });
 
   it('gives the model a clear outcome when the MCP server dies mid-run, never a hang', async () => {

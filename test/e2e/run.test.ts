@@ -188,18 +188,22 @@ describe('gagent run (JSON events, scripted model)', () => {
         reply('agent.done()'),
       ]),
     );
-    const env = cliEnv(tempHome(), { ...modelEnv(model), GAGENT_MCP_GMAIL_URL: gmail.url.toString() });
+    const env = cliEnv(tempHome(), {
+      ...modelEnv(model),
+      GAGENT_MCP_GMAIL_URL: gmail.url.toString(),
+      GAGENT_MCP_GMAIL_TRUST: 'read-only-hints',
+    });
     const result = await runGagent(['run', 'email bob', '--controller', 'none', '--no-reflection'], env);
     expect(result.code).toBe(0);
     const log = events(result.stdout);
     expect(log.find((e) => e.type === 'approval_resolved')).toMatchObject({ approved: false, by: 'policy' });
     expect(
       log.filter((e) => e.type === 'step_finished').map((e) => (e.outcome as { type: string }).type),
-    ).toEqual(['refused', 'mcp', 'done']);
+    ).toEqual(['denied', 'mcp', 'done']);
     expect(gmail.sent).toEqual([]);
     expect(gmail.calls.map((c) => c.tool)).toEqual(['GMAIL_FETCH_EMAILS']);
     expect(generatorRequests(model.requests())[1]?.lastUserText).toContain(
-      'was NOT run: the user did not approve it',
+      "agent.gmail_send_email was not run: it needs the user's approval, and nobody can approve it in this run",
     );
   });
 

@@ -71,9 +71,11 @@ describe('an MCP server we did not write (the MCP project reference server "ever
       reply('agent.done()', 'The sum is 42.'),
     ]);
     cleanups.push(() => model.close());
+    // A server configured by environment is trusted only as far as the user says: here, its read-only hints.
     const result = await runGagent(['run', 'add 40 and 2', '--controller', 'none', '--json'], {
       ...env,
       ...modelEnv(model),
+      GAGENT_MCP_EVERYTHING_TRUST: 'read-only-hints',
     });
     expect(result.code).toBe(0);
     const step = events(result.stdout).find((e) => e.type === 'step_finished' && e.kind === 'mcp');

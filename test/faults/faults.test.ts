@@ -156,7 +156,11 @@ describe('model and MCP faults during a run', () => {
     );
     const cli = spawnGagent(
       ['run', 'read my mail', '--controller', 'none', '--no-reflection'],
-      cliEnv(tempHome(), { ...modelEnv(model), GAGENT_MCP_GMAIL_URL: gmail.url.toString() }),
+      cliEnv(tempHome(), {
+        ...modelEnv(model),
+        GAGENT_MCP_GMAIL_URL: gmail.url.toString(),
+        GAGENT_MCP_GMAIL_TRUST: 'read-only-hints',
+      }),
     );
     await cli.waitFor(/"type":"step_finished","step":0/);
     await gmail.close();

@@ -29,10 +29,22 @@ describe('McpRegistry', () => {
     const refusing = await serve(startFakeMcpServer({ tools: [], refuse: true }));
     const registry = await McpRegistry.connect(
       [
-        { name: 'slow', source: 'env', url: slow.url.toString(), headers: {} },
-        { name: 'locked', source: 'env', url: locked.url.toString(), headers: {} },
-        { name: 'refusing', source: 'env', url: refusing.url.toString(), headers: {} },
-        { name: 'weather', source: 'env', url: weather.url.toString(), headers: {} },
+        { name: 'slow', source: 'env', url: slow.url.toString(), headers: {}, trustReadOnlyHints: false },
+        { name: 'locked', source: 'env', url: locked.url.toString(), headers: {}, trustReadOnlyHints: false },
+        {
+          name: 'refusing',
+          source: 'env',
+          url: refusing.url.toString(),
+          headers: {},
+          trustReadOnlyHints: false,
+        },
+        {
+          name: 'weather',
+          source: 'env',
+          url: weather.url.toString(),
+          headers: {},
+          trustReadOnlyHints: false,
+        },
       ],
       // Wide margins: the ready server must make it on a loaded machine, the slow one never.
       { connectTimeoutMs: 2000 },
@@ -51,8 +63,8 @@ describe('McpRegistry', () => {
     const gmail = await serve(startFakeGmail());
     const slack = await serve(startFakeSlack());
     const registry = await McpRegistry.connect([
-      { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {} },
-      { name: 'slack', source: 'db', url: slack.url.toString(), headers: {} },
+      { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {}, trustReadOnlyHints: true },
+      { name: 'slack', source: 'db', url: slack.url.toString(), headers: {}, trustReadOnlyHints: true },
     ]);
     expect(gmail.sessionCount() + slack.sessionCount()).toBe(2);
     await registry.close();
@@ -70,6 +82,8 @@ describe('McpRegistry', () => {
       {
         GAGENT_HOME: '/nonexistent',
         COMPOSIO_API_KEY: 'ak_test',
+        // The Composio key goes only to Composio's own origin: here, the loopback server standing in for it.
+        COMPOSIO_BASE_URL: dbWeather.url.origin,
         GAGENT_MCP_WEATHER_URL: envWeather.url.toString(),
         GAGENT_MCP_SLACK_URL: envSlack.url.toString(),
         GAGENT_MCP_SLACK_TOKEN: 'tok_env_slack',

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { latestSchemaVersion } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { recordConnection, tempStore } from '../helpers/store.js';
@@ -88,9 +89,10 @@ describe('the SQLite store', () => {
       Array.from({ length: 6 }, () => runGagent(['debug', 'db', '--json'], env)),
     );
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
-    for (const r of results) expect(JSON.parse(r.stdout).schemaVersion).toBe(1);
+    const latest = latestSchemaVersion();
+    for (const r of results) expect(JSON.parse(r.stdout).schemaVersion).toBe(latest);
     const opened = Store.open(path.join(dir, 'gagent.db'));
     cleanups.push(() => opened.close());
-    expect(opened.schemaVersion()).toBe(1);
+    expect(opened.schemaVersion()).toBe(latest);
   });
 });

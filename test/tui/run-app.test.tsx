@@ -55,6 +55,7 @@ describe('RunApp', () => {
         action: { type: 'click', at: { x: 1, y: 2 }, clicks: 1, button: 'left', holdKeys: [] },
         ok: true,
       },
+      approval: null,
       durationMs: 1200,
       modelMs: 900,
       mcp: { calls: 0, errors: 0, denied: 0, history: 0 },
@@ -75,6 +76,7 @@ describe('RunApp', () => {
         isError: false,
         durationMs: 85,
       },
+      approval: { approved: true, by: 'user' },
       durationMs: 900,
       modelMs: 700,
       mcp: { calls: 1, errors: 0, denied: 0, history: 1 },
@@ -90,24 +92,93 @@ describe('RunApp', () => {
     app.unmount();
   });
 
-  it('asks before a non-read-only MCP tool and reports the answer', async () => {
+  const askSlack = (args: Record<string, unknown>, changes: string[] = []) => ({
+    type: 'approval_requested' as const,
+    step: 0,
+    action: 'slack_send_message',
+    provider: 'slack',
+    tool: 'SLACK_SEND_MESSAGE',
+    args,
+    schemaOrder: ['channel', 'markdown_text'],
+    destructive: false,
+    changes,
+  });
+
+  it('asks before an MCP tool: y allows once, a always, n and Enter deny', async () => {
+    for (const [key, expected] of [
+      ['y', 'once'],
+      ['a', 'always'],
+      ['n', 'deny'],
+      ['\r', 'deny'],
+    ] as const) {
+      const feed = eventFeed();
+      const answers: string[] = [];
+      const app = render(
+        <RunApp subscribe={feed.subscribe} onApproval={(a) => answers.push(a)} onInterrupt={() => {}} />,
+      );
+      feed.emit(askSlack({ channel: 'team', markdown_text: 'hi' }));
+      await tick();
+      const frame = app.lastFrame() ?? '';
+      expect(frame).toContain('Allow the MCP tool SLACK_SEND_MESSAGE on slack?');
+      expect(frame).toMatch(/y allow once · a always allow this tool · n deny\s+\(Enter denies\)/);
+      app.stdin.write(key);
+      await tick();
+      expect(answers).toEqual([expected]);
+      app.unmount();
+    }
+  });
+
+  it('shows every argument in the schema order, folds a long one with what is hidden, and v shows it all', async () => {
     const feed = eventFeed();
-    const answers: boolean[] = [];
-    const app = render(
-      <RunApp subscribe={feed.subscribe} onApproval={(a) => answers.push(a)} onInterrupt={() => {}} />,
-    );
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
+    // The model put a long text first to push the channel out of view; the schema order puts it first.
+    const long = `${'x'.repeat(2000)}ZZTAIL`;
+    feed.emit(askSlack({ markdown_text: long, channel: 'eve-exfiltration' }));
+    await tick();
+    const folded = (app.lastFrame() ?? '').replace(/[║│]/g, ' ').replace(/\s+/g, ' ');
+    expect(folded.indexOf('channel')).toBeLessThan(folded.indexOf('markdown_text'));
+    expect(folded).toContain('"eve-exfiltration"');
+    expect(folded).toMatch(/\+\d+ more characters \(press v to view\)/);
+    expect(folded).not.toContain('ZZTAIL');
+    app.stdin.write('v');
+    await tick();
+    const full = (app.lastFrame() ?? '').replace(/[\s│║]/g, '');
+    expect(full).toContain('ZZTAIL"');
+    expect(full).not.toContain('morecharacters');
+    app.unmount();
+  });
+
+  it('says what changed when a remembered tool changed, and drops the previous MCP panel', async () => {
+    const feed = eventFeed();
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
     feed.emit({
-      type: 'approval_requested',
+      type: 'step_finished',
       step: 0,
-      provider: 'slack',
-      tool: 'SLACK_SEND_MESSAGE',
-      args: { channel: 'team', markdown_text: 'hi' },
+      kind: 'mcp',
+      plan: null,
+      reflection: null,
+      action: { name: 'gmail_fetch_emails', args: {} },
+      outcome: {
+        type: 'mcp',
+        provider: 'gmail',
+        tool: 'GMAIL_FETCH_EMAILS',
+        args: {},
+        resultText: 'three emails from carol',
+        isError: false,
+        durationMs: 3,
+      },
+      approval: { approved: true, by: 'read-only' },
+      durationMs: 5,
+      modelMs: 1,
+      mcp: { calls: 1, errors: 0, denied: 0, history: 1 },
     });
     await tick();
-    expect(app.lastFrame()).toContain('Allow the MCP tool SLACK_SEND_MESSAGE on slack?');
-    app.stdin.write('n');
+    expect(app.lastFrame()).toContain('MCP gmail · GMAIL_FETCH_EMAILS');
+    feed.emit(askSlack({ channel: 'team', markdown_text: 'hi' }, ['its description changed']));
     await tick();
-    expect(answers).toEqual([false]);
+    const frame = app.lastFrame() ?? '';
+    expect(frame).toContain('it has changed since: its description changed');
+    expect(frame).not.toContain('MCP gmail · GMAIL_FETCH_EMAILS');
     app.unmount();
   });
 
@@ -130,6 +201,7 @@ describe('RunApp', () => {
         isError: false,
         durationMs: 1,
       },
+      approval: { approved: true, by: 'flag' },
       durationMs: 1,
       modelMs: 0,
       mcp: { calls: 1, errors: 0, denied: 0, history: 1 },

@@ -1,6 +1,8 @@
 /** Actions the model can call as agent.<name>(…): GUI ones and the MCP tools bound for a user. Handlers return structured results, never code. */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import type { Point, ScreenAction } from '../../controllers/types.js';
+import type { ToolDefinition } from '../../mcp/tool-definition.js';
+import type { ServerTrust } from '../../mcp/types.js';
 import type { ParamType } from './param-types.js';
 
 export type ActionKind = 'gui' | 'mcp';
@@ -53,7 +55,17 @@ export interface McpAction extends BaseAction {
   provider: string;
   /** The server's tool name, exactly (e.g. GMAIL_SEND_EMAIL). */
   tool: string;
+  /**
+   * `readOnly`: runs without asking — the tool claims to be read-only (and not destructive) AND
+   * the server is trusted to say so. `destructive`: the tool's own claim, shown to the user.
+   */
   annotations: { readOnly: boolean; destructive: boolean };
+  /** Where the tool comes from and how far it is trusted. */
+  trust: ServerTrust;
+  /** The definition the server listed, for remembered approvals. */
+  definition: ToolDefinition;
+  /** The tool's parameters in the order of its input schema, for showing arguments to a person. */
+  schemaOrder: string[];
 }
 
 export type Action = GuiAction | McpAction;

@@ -133,7 +133,9 @@ async function authorize(
       throw new UsageError(`Composio returned no authorization link for ${info.displayName}.`);
 
     const opened =
-      !noBrowser && shouldOpenBrowser(config) && (await openInBrowser(link.redirectUrl, config.browser));
+      !noBrowser &&
+      shouldOpenBrowser(config) &&
+      (await openInBrowser(link.redirectUrl, { browserCommand: config.browser, env: config.childEnv }));
     output.info(
       opened
         ? `\nA browser window opened to authorize ${info.displayName}. If it did not, open this link:\n\n  ${link.redirectUrl}\n`

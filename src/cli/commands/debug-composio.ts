@@ -1,17 +1,17 @@
 /** gagent debug redirect | composio-ping | auth-configs | connected-accounts: Composio as gagent sees it. */
+import { composioBaseUrl } from '../../composio/base-url.js';
 import { KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
 import { ComposioApi } from '../../composio/composio-api.js';
+import { composioDebugLog } from '../../composio/debug-log.js';
 import { OAuthManager } from '../../composio/oauth-manager.js';
 import type { CommandContext, CommandHandler } from '../context.js';
-
-const DEFAULT_BASE_URL = 'https://backend.composio.dev';
 
 function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
   return ComposioApi.connect({
     apiKey: ctx.config.composio.apiKey,
     baseUrl: ctx.config.composio.baseUrl,
     maxRetries,
-    debug: ctx.config.debug,
+    debugLog: composioDebugLog(ctx.config),
   });
 }
 
@@ -29,7 +29,7 @@ export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
   const callbackUrl = redirect
     ? `${redirect.origin}${redirect.pathname}?state=<random per connect>`
     : 'http://127.0.0.1:<port chosen by the OS>/callback?state=<random per connect>';
-  const base = config.composio.baseUrl ?? DEFAULT_BASE_URL;
+  const base = composioBaseUrl(config.composio.baseUrl);
   const report = {
     user: config.user,
     provider: info.provider,

@@ -2,7 +2,7 @@
  * gagent run "<task>": the Ink view on a terminal, JSONL events otherwise (or with --json). Both,
  * and the history writer, consume the same event stream.
  */
-import type { ApprovalRequest } from '../../agent/approval.js';
+import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import { UsageError } from '../../errors.js';
 import { RunEventBus } from '../../runner/event-bus.js';
 import { historyWriter } from '../../runner/history-writer.js';
@@ -29,18 +29,18 @@ function parseStartUrl(raw: unknown): string | undefined {
 
 /** Bridges the runner's approval question to the keypress the TUI reports. */
 class TerminalApprovals {
-  private pending: ((approved: boolean) => void) | null = null;
+  private pending: ((answer: ApprovalAnswer) => void) | null = null;
 
-  ask = (_request: ApprovalRequest, signal?: AbortSignal): Promise<boolean> =>
-    new Promise<boolean>((resolve) => {
+  ask = (_request: ApprovalRequest, signal?: AbortSignal): Promise<ApprovalAnswer> =>
+    new Promise<ApprovalAnswer>((resolve) => {
       this.pending = resolve;
-      signal?.addEventListener('abort', () => this.answer(false), { once: true });
+      signal?.addEventListener('abort', () => this.answer('deny'), { once: true });
     });
 
-  answer = (approved: boolean): void => {
+  answer = (answer: ApprovalAnswer): void => {
     const resolve = this.pending;
     this.pending = null;
-    resolve?.(approved);
+    resolve?.(answer);
   };
 }
 
@@ -55,7 +55,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   const startUrl = parseStartUrl(options.url);
   const store = ctx.store();
   const bus = new RunEventBus(newRunId());
-  bus.subscribe(historyWriter(store));
+  bus.subscribe(historyWriter(store, ctx.redactor));
 
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();

@@ -1,8 +1,8 @@
-/** gagent runs list / runs show: the saved history of runs, step by step. */
+/** gagent runs list / show / delete / prune: the user's saved history of runs, step by step. A user sees only their own runs. */
 import { planIntent } from '../../agent/plan-sections.js';
 import { UsageError } from '../../errors.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
-import type { CommandHandler } from '../context.js';
+import type { CommandContext, CommandHandler } from '../context.js';
 
 function parseLimit(raw: unknown): number {
   const n = Number(raw ?? 20);
@@ -26,6 +26,22 @@ function runJson(run: RunRow) {
   };
 }
 
+const DECIDERS: Record<string, string> = {
+  'read-only': 'ran unasked: a read-only tool of a trusted server',
+  remembered: 'allowed by a remembered "always" approval',
+  user: 'the user',
+  flag: 'allowed by --yes',
+  policy: 'denied: nobody could approve (no terminal, no --yes)',
+};
+
+function describeApproval(approval: unknown): string | null {
+  const a = approval as { approved?: unknown; by?: unknown; remembered?: unknown } | null;
+  if (!a || typeof a.by !== 'string') return null;
+  if (a.by === 'user')
+    return a.approved ? `allowed by the user${a.remembered ? ' (always)' : ''}` : 'denied by the user';
+  return DECIDERS[a.by] ?? a.by;
+}
+
 function stepJson(step: RunStepRow) {
   return {
     idx: step.idx,
@@ -33,6 +49,7 @@ function stepJson(step: RunStepRow) {
     plan: step.plan,
     action: step.action,
     outcome: step.outcome,
+    approval: step.approval,
     reflection: step.reflection,
     durationMs: step.durationMs,
   };
@@ -58,6 +75,8 @@ function describeOutcome(outcome: unknown): string {
       return `${o.isError ? 'tool error' : 'returned'}: ${oneLine(String(o.resultText ?? ''), 120)}`;
     case 'refused':
       return `refused: ${oneLine(String(o.reason ?? ''), 120)}`;
+    case 'denied':
+      return `not run: ${o.by === 'policy' ? 'needed approval and nobody could approve' : 'the user declined it'}`;
     case 'format_error':
       return `format error: ${oneLine(String(o.reason ?? ''), 120)}`;
     case 'notes':
@@ -90,12 +109,14 @@ export const runsListCommand: CommandHandler = async (ctx, _args, options) => {
   return 0;
 };
 
-export const runsShowCommand: CommandHandler = async (ctx, args) => {
-  const wanted = args[0] ?? '';
-  const store = ctx.store();
-  const matches = store.runs.findByPrefix(wanted, 2);
+/** The user's run with this id or unique id prefix; another user's runs are not there to find. */
+function findRun(ctx: CommandContext, wanted: string): RunRow {
+  const matches = ctx.store().runs.findByPrefix(ctx.config.user, wanted, 2);
   if (matches.length === 0) {
-    throw new UsageError(`No run has an id starting with "${wanted}".`, 'List runs with: gagent runs list');
+    throw new UsageError(
+      `${ctx.config.user} has no run with an id starting with "${wanted}".`,
+      "List the runs with gagent runs list (another user's runs need --user).",
+    );
   }
   if (matches.length > 1) {
     throw new UsageError(
@@ -103,8 +124,12 @@ export const runsShowCommand: CommandHandler = async (ctx, args) => {
       'Give more characters of the id.',
     );
   }
-  const run = matches[0] as RunRow;
-  const steps = store.runs.steps(run.id);
+  return matches[0] as RunRow;
+}
+
+export const runsShowCommand: CommandHandler = async (ctx, args) => {
+  const run = findRun(ctx, args[0] ?? '');
+  const steps = ctx.store().runs.steps(run.id);
   ctx.output.result({ run: runJson(run), steps: steps.map(stepJson) }, () => {
     const lines = [
       `run       ${run.id}`,
@@ -119,11 +144,50 @@ export const runsShowCommand: CommandHandler = async (ctx, args) => {
       const badge = step.kind === 'mcp' ? '[MCP]' : '[GUI]';
       lines.push(`${String(step.idx + 1).padStart(3)}. ${badge} ${describeAction(step.action)}`);
       if (step.plan) lines.push(`       plan: ${oneLine(planIntent(step.plan), 160)}`);
+      const approval = describeApproval(step.approval);
+      if (approval) lines.push(`       approval: ${approval}`);
       const outcome = describeOutcome(step.outcome);
       if (outcome) lines.push(`       ${outcome}`);
     }
     if (steps.length === 0) lines.push('(no steps)');
     return lines.join('\n');
   });
+  return 0;
+};
+
+export const runsDeleteCommand: CommandHandler = async (ctx, args) => {
+  const run = findRun(ctx, args[0] ?? '');
+  if (run.status === 'running') {
+    throw new UsageError(
+      `The run ${run.id} is still running.`,
+      'Wait for it to end (or stop it with Ctrl+C), then delete it.',
+    );
+  }
+  ctx.store().runs.delete(ctx.config.user, run.id);
+  ctx.output.result({ user: ctx.config.user, deleted: [run.id] }, () => `Deleted ${run.id}.`);
+  return 0;
+};
+
+function parseDays(raw: unknown): number {
+  const text = String(raw ?? '').trim();
+  const days = Number(text);
+  if (text === '' || !Number.isFinite(days) || days < 0 || days > 36_500) {
+    throw new UsageError(
+      `--older-than must be a number of days from 0 to 36500, got "${String(raw)}".`,
+      'For example: gagent runs prune --older-than 30',
+    );
+  }
+  return days;
+}
+
+export const runsPruneCommand: CommandHandler = async (ctx, _args, options) => {
+  const days = parseDays(options.olderThan);
+  const before = new Date(Date.now() - days * 86_400_000).toISOString();
+  const deleted = ctx.store().runs.prune(ctx.config.user, before);
+  ctx.output.result(
+    { user: ctx.config.user, olderThanDays: days, deleted },
+    () =>
+      `Deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'} of ${ctx.config.user} older than ${days} day${days === 1 ? '' : 's'}.`,
+  );
   return 0;
 };

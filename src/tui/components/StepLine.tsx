@@ -20,6 +20,14 @@ function outcomeText(outcome: StepOutcome): { text: string; color?: string } {
       return { text: 'gave up', color: 'red' };
     case 'refused':
       return { text: `not done: ${excerpt(outcome.reason, 100)}`, color: 'yellow' };
+    case 'denied':
+      return {
+        text:
+          outcome.by === 'policy'
+            ? 'not run: needs approval, and nobody could approve'
+            : 'not run: you declined it',
+        color: 'yellow',
+      };
     case 'format_error':
       return { text: `unusable reply: ${excerpt(outcome.reason, 100)}`, color: 'red' };
   }
