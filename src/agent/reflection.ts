@@ -5,7 +5,7 @@
 import type { ModelImage } from '../controllers/screenshot-scaling.js';
 import type { ModelProvider } from '../llm/types.js';
 import { Conversation } from './history.js';
-import { reflectionSystemPrompt } from './prompts.js';
+import { neutralizeFences, reflectionSystemPrompt } from './prompts.js';
 
 export class Reflector {
   private readonly conversation: Conversation;
@@ -25,7 +25,8 @@ export class Reflector {
     signal?: AbortSignal;
   }): Promise<{ text: string; modelMs: number }> {
     this.conversation.addUser(
-      `The agent's last plan and action:\n${input.lastPlan}\n\nWhat happened: ${input.lastOutcome}`,
+      // The plan may quote outside text (an argument copied from a result): it must not close a fence.
+      `The agent's last plan and action:\n${neutralizeFences(input.lastPlan)}\n\nWhat happened: ${input.lastOutcome}`,
       input.image,
     );
     const reply = await this.model.complete({

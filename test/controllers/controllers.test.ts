@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
 import { afterEach, describe, expect, it } from 'vitest';
+import { webAddress } from '../../src/controllers/browser.js';
 import { NoScreenController } from '../../src/controllers/none.js';
 import { OsworldController } from '../../src/controllers/osworld.js';
 import { fitWithin, prepareForModel, toScreenPoint } from '../../src/controllers/screenshot-scaling.js';
@@ -113,5 +114,24 @@ describe('no screen', () => {
       none.execute({ type: 'click', at: { x: 1, y: 1 }, clicks: 1, button: 'left', holdKeys: [] }),
     ).rejects.toThrow(/no screen is attached/);
     await none.execute({ type: 'wait', seconds: 0.01 });
+  });
+});
+
+describe('the browser controller opens web pages only', () => {
+  it.each([
+    ['https://example.com/a?b=1', 'https://example.com/a?b=1'],
+    ['http://127.0.0.1:8080/', 'http://127.0.0.1:8080/'],
+    ['example.com/path', 'https://example.com/path'],
+    ['about:blank', 'about:blank'],
+    ['file:///etc/hostname', null],
+    ['FILE:///etc/passwd', null],
+    ['javascript:alert(1)', null],
+    ['data:text/html,<script>alert(1)</script>', null],
+    ['chrome://settings', null],
+    ['view-source:https://example.com', null],
+    ['about:config', null],
+    ['not a place', null],
+  ])('%s → %s', (target, expected) => {
+    expect(webAddress(target)).toBe(expected);
   });
 });

@@ -82,6 +82,11 @@ describe('gagent connect', () => {
     expect(new URL(seen.finalUrl).searchParams.get('status')).toBe('success');
     expect(seen.status).toBe(200);
     expect(seen.page).toContain('You can close this window');
+    // The browser is a child process: it gets the environment without gagent's secrets.
+    expect(seen.env.COMPOSIO_API_KEY).toBeUndefined();
+    expect(seen.env.COMPOSIO_BASE_URL).toBeUndefined();
+    expect(JSON.stringify(seen.env)).not.toContain(TEST_API_KEY);
+    expect(seen.env.PATH).toBe(process.env.PATH);
     expect(await dbRows()).toMatchObject({ connected_accounts: 1, mcp_connections: 1 });
   });
 

@@ -1,12 +1,13 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';
-import { BIN, cliEnv, runGagent, tempHome } from '../helpers/cli.js';
+import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
+import { missingTmux, startInTmux } from '../helpers/terminal.js';
 import { missingBinaries, startXvfb } from '../helpers/xvfb.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -16,7 +17,6 @@ afterEach(async () => {
 
 const missingChromium = missingBinaries(['chromium']);
 const missingX = missingBinaries(['Xvfb', 'chromium']);
-const missingTmux = missingBinaries(['tmux']);
 if (missingChromium.length)
   console.log(`skipping browser-controller tests: missing ${missingChromium.join(', ')}`);
 if (missingX.length) console.log(`skipping local-controller tests: missing ${missingX.join(', ')}`);
@@ -143,44 +143,19 @@ describe.skipIf(missingTmux.length > 0)('the terminal UI, in a real terminal', (
       ),
       reply('agent.done()', 'Sent.'),
     ]);
-    const session = `gagent-${process.pid}-${Date.now()}`;
     const env = cliEnv(tempHome(), { ...modelEnv(model), GAGENT_MCP_GMAIL_URL: gmail.url.toString() });
-    const exports = Object.entries(env)
-      .filter(([k]) => /^(GAGENT_|OPENAI_|HOME$|PATH$|NO_COLOR$)/.test(k))
-      .map(([k, v]) => `${k}=${JSON.stringify(v)}`)
-      .join(' ');
+    const tmux = startInTmux(['run', 'email Bob the report', '--controller', 'none', '--no-reflection'], env);
     cleanups.push(
       () => model.close(),
       () => gmail.close(),
-      () => execFileSync('tmux', ['kill-session', '-t', session], { stdio: 'ignore' }),
+      () => tmux.close(),
     );
-    execFileSync('tmux', [
-      'new-session',
-      '-d',
-      '-s',
-      session,
-      '-x',
-      '120',
-      '-y',
-      '40',
-      // CI=true: a terminal is a terminal, even inside a CI job (Ink alone would draw only the last frame).
-      `env CI=true ${exports} ${process.execPath} ${BIN} run 'email Bob the report' --controller none --no-reflection; echo EXIT=$?; sleep 60`,
-    ]);
-    const screen = () => execFileSync('tmux', ['capture-pane', '-p', '-t', session]).toString();
-    const until = async (pattern: RegExp) => {
-      const started = Date.now();
-      while (!pattern.test(screen())) {
-        if (Date.now() - started > 20_000)
-          throw new Error(`never saw ${pattern} on the terminal:\n${screen()}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
-      return screen();
-    };
+    const until = (pattern: RegExp) => tmux.until(pattern);
     const asking = await until(/Allow the MCP tool GMAIL_SEND_EMAIL on gmail\?/);
     expect(asking).toContain('email Bob the report');
     expect(asking).toMatch(/GUI\s+wait\(time=0.2\)/);
     expect(gmail.sent).toEqual([]);
-    execFileSync('tmux', ['send-keys', '-t', session, 'y']);
+    tmux.keys('y');
     const done = await until(/EXIT=\d+/);
     expect(done).toMatch(/MCP\s+gmail_send_email\(recipient_email="bob@example.com", subject="Report"\)/);
     expect(done).toContain('returned: Email sent to bob@example.com');

@@ -261,7 +261,13 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
               (!ids || ids.includes(a.id)),
           )
           .sort((x, y) => y.updatedAt.localeCompare(x.updatedAt));
-        send(res, 200, listJson(items.map((a) => accountJson(a, state.authConfigs.get(a.authConfigId)))));
+        send(
+          res,
+          200,
+          listJson(
+            items.map((a) => accountJson(a, state.authConfigs.get(a.authConfigId), state.accessToken)),
+          ),
+        );
       },
     ],
     [
@@ -292,7 +298,12 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
       (m, _q, _b, res) => {
         const account = state.accounts.get(m[1] as string);
         if (!account || account.deleted) apiError(res, 404, 'Connected account not found', 1803);
-        else send(res, 200, accountJson(account, state.authConfigs.get(account.authConfigId)));
+        else
+          send(
+            res,
+            200,
+            accountJson(account, state.authConfigs.get(account.authConfigId), state.accessToken),
+          );
       },
     ],
     [

@@ -54,6 +54,8 @@ export class FakeComposioState {
   readonly accounts = new Map<string, FakeAccount>();
   readonly sessions = new Map<string, FakeSession>();
   readonly mcpServers = new Map<string, FakeMcpServer>();
+  /** The OAuth access token an ACTIVE account's state carries, as Composio returns it. */
+  accessToken = 'fake-access-token-not-a-secret';
 
   addAuthConfig(config: Partial<FakeAuthConfig> & { toolkit: string }): FakeAuthConfig {
     const full: FakeAuthConfig = {
@@ -141,10 +143,14 @@ export function authConfigJson(config: FakeAuthConfig) {
   };
 }
 
-export function accountJson(account: FakeAccount, authConfig: FakeAuthConfig | undefined) {
+export function accountJson(
+  account: FakeAccount,
+  authConfig: FakeAuthConfig | undefined,
+  accessToken = 'fake-access-token-not-a-secret',
+) {
   const val =
     account.status === 'ACTIVE'
-      ? { status: 'ACTIVE', access_token: 'fake-access-token-not-a-secret', token_type: 'Bearer' }
+      ? { status: 'ACTIVE', access_token: accessToken, token_type: 'Bearer' }
       : {
           status: account.status === 'INITIATED' ? 'INITIATED' : account.status,
           redirectUrl: 'https://example.invalid/oauth',

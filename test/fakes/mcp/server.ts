@@ -55,6 +55,8 @@ export interface RecordedCall {
 export interface FakeMcpServer {
   url: URL;
   calls: RecordedCall[];
+  /** The headers of every HTTP request, in order (credentials included: what the server received). */
+  requestHeaders: http.IncomingHttpHeaders[];
   sessionCount(): number;
   /** Forget every session server-side, as a restarted server would. */
   dropSessions(): Promise<void>;
@@ -73,6 +75,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startFakeMcpServer(options: FakeMcpOptions): Promise<FakeMcpServer> {
   const sessions = new Map<string, StreamableHTTPServerTransport>();
   const calls: RecordedCall[] = [];
+  const requestHeaders: http.IncomingHttpHeaders[] = [];
   let currentHeaders: http.IncomingHttpHeaders = {};
 
   function buildServer(): Server {
@@ -117,6 +120,7 @@ export async function startFakeMcpServer(options: FakeMcpOptions): Promise<FakeM
   }
 
   const httpServer = http.createServer(async (req, res) => {
+    requestHeaders.push(req.headers);
     try {
       if (options.delayMs) await sleep(options.delayMs);
       if (options.refuse) {
@@ -167,6 +171,7 @@ export async function startFakeMcpServer(options: FakeMcpOptions): Promise<FakeM
   return {
     url: new URL(`http://127.0.0.1:${port}/mcp`),
     calls,
+    requestHeaders,
     sessionCount: () => sessions.size,
     dropSessions: async () => {
       const all = [...sessions.values()];

@@ -1,0 +1,84 @@
+import { describe, expect, it } from 'vitest';
+import { groundingCredentials, loadConfig } from '../src/config.js';
+
+const base = { GAGENT_HOME: '/nonexistent' };
+
+describe('config: where each key may go', () => {
+  it('gives the grounding model its own key, or the provider key only on the provider’s own origin', () => {
+    const withMain = (extra: Record<string, string>) => {
+      const config = loadConfig(
+        {},
+        { ...base, OPENAI_API_KEY: 'sk-main', GAGENT_GROUNDING_MODEL: 'openai:g', ...extra },
+      );
+      return groundingCredentials(config, config.grounding as NonNullable<typeof config.grounding>);
+    };
+    // Another host: no key at all.
+    expect(withMain({ GAGENT_GROUNDING_BASE_URL: 'http://grounding.example:8000/v1' })).toEqual({
+      apiKey: undefined,
+      baseUrl: 'http://grounding.example:8000/v1',
+    });
+    // Its own key, to its own host.
+    expect(
+      withMain({
+        GAGENT_GROUNDING_BASE_URL: 'http://grounding.example:8000/v1',
+        GAGENT_GROUNDING_API_KEY: 'sk-g',
+      }),
+    ).toEqual({ apiKey: 'sk-g', baseUrl: 'http://grounding.example:8000/v1' });
+    // The provider's own server: the provider's key.
+    expect(withMain({})).toEqual({ apiKey: 'sk-main', baseUrl: undefined });
+    expect(withMain({ GAGENT_GROUNDING_BASE_URL: 'https://api.openai.com/v1' })).toMatchObject({
+      apiKey: 'sk-main',
+    });
+    expect(
+      withMain({
+        OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1',
+        GAGENT_GROUNDING_BASE_URL: 'http://127.0.0.1:1234/other',
+      }),
+    ).toMatchObject({ apiKey: 'sk-main' });
+    expect(
+      withMain({
+        OPENAI_BASE_URL: 'http://127.0.0.1:1234/v1',
+        GAGENT_GROUNDING_BASE_URL: 'http://127.0.0.1:1235/v1',
+      }),
+    ).toMatchObject({ apiKey: undefined });
+  });
+
+  it('gives child processes the environment without gagent’s variables or anything holding a secret', () => {
+    const config = loadConfig(
+      {},
+      {
+        ...base,
+        PATH: '/usr/bin',
+        LANG: 'C.UTF-8',
+        COMPOSIO_API_KEY: 'ak_secret_value_1',
+        OPENAI_API_KEY: 'sk-secret-value-2',
+        GAGENT_MCP_X_URL: 'http://127.0.0.1:9/mcp',
+        GAGENT_MCP_X_TOKEN: 'tok-secret-value-3',
+        DB_URL: 'file:/tmp/x.db',
+        SOMETHING_ELSE: 'prefix sk-secret-value-2 suffix',
+      },
+    );
+    expect(config.childEnv).toEqual({ PATH: '/usr/bin', LANG: 'C.UTF-8' });
+  });
+
+  it('reads GAGENT_MCP_<NAME>_TRUST and GAGENT_MCP_MAX_RESULT_MB, refusing values it does not know', () => {
+    const config = loadConfig(
+      {},
+      {
+        ...base,
+        GAGENT_MCP_A_URL: 'http://127.0.0.1:1/mcp',
+        GAGENT_MCP_B_URL: 'http://127.0.0.1:2/mcp',
+        GAGENT_MCP_B_TRUST: 'read-only-hints',
+        GAGENT_MCP_MAX_RESULT_MB: '0.5',
+      },
+    );
+    expect(config.mcpServers.map((s) => [s.name, s.trust])).toEqual([
+      ['a', 'none'],
+      ['b', 'read-only-hints'],
+    ]);
+    expect(config.mcpMaxResultBytes).toBe(512 * 1024);
+    expect(() => loadConfig({}, { ...base, GAGENT_MCP_MAX_RESULT_MB: 'lots' })).toThrow(
+      /GAGENT_MCP_MAX_RESULT_MB/,
+    );
+  });
+});
