@@ -44,6 +44,8 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
             description: 'Get the forecast for a city.',
             readOnly: true,
             destructive: false,
+            // An env-configured server's claims do not decide: a run asks first.
+            asks: true,
           },
           {
             action: 'weather_slow_report',
@@ -51,6 +53,7 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
             description: 'A long report that sends progress while it works.',
             readOnly: true,
             destructive: false,
+            asks: true,
           },
         ],
       },

@@ -13,13 +13,18 @@ function firstLine(text: string | undefined): string {
   return (text ?? '').split('\n')[0]?.trim() ?? '';
 }
 
-function toolJson(provider: string, tool: Tool) {
+function toolJson(provider: string, tool: Tool, trustsHints: boolean) {
+  const readOnly = tool.annotations?.readOnlyHint === true;
+  const destructive = tool.annotations?.destructiveHint === true;
   return {
     action: actionName(provider, tool.name),
     tool: tool.name,
     description: firstLine(tool.description),
-    readOnly: tool.annotations?.readOnlyHint === true,
-    destructive: tool.annotations?.destructiveHint === true,
+    /** What the tool claims about itself. */
+    readOnly,
+    destructive,
+    /** Whether a run asks before calling it (the claim counts only for a trusted server). */
+    asks: !(trustsHints && readOnly && !destructive),
   };
 }
 
@@ -33,7 +38,7 @@ export const toolsListCommand: CommandHandler = async (ctx) => {
         source: server.config.source,
         state: server.status.state,
         ...(server.status.state === 'ready' ? {} : { reason: server.status.reason }),
-        tools: server.tools.map((t) => toolJson(server.config.name, t)),
+        tools: server.tools.map((t) => toolJson(server.config.name, t, server.config.trustReadOnlyHints)),
       })),
   );
   ctx.output.result({ user: ctx.config.user, servers: report }, () => {
@@ -46,7 +51,11 @@ export const toolsListCommand: CommandHandler = async (ctx) => {
         `${server.name} (${server.source}) — ${server.state}${'reason' in server ? `: ${server.reason}` : ''}`,
       );
       for (const t of server.tools) {
-        const flags = [t.readOnly ? 'read-only' : '', t.destructive ? 'destructive' : '']
+        const flags = [
+          t.readOnly ? 'says read-only' : '',
+          t.destructive ? 'says destructive' : '',
+          t.asks ? 'asks first' : 'runs unasked',
+        ]
           .filter(Boolean)
           .join(', ');
         lines.push(
