@@ -29,7 +29,7 @@ await build({
   splitting: true,
   format: 'esm',
   platform: 'node',
-  target: 'node20.18',
+  target: 'node22',
   jsx: 'automatic',
   chunkNames: 'chunks/[name]-[hash]',
   external,
