@@ -77,8 +77,45 @@ describe('config: where each key may go', () => {
       ['b', 'read-only-hints'],
     ]);
     expect(config.mcpMaxResultBytes).toBe(512 * 1024);
-    expect(() => loadConfig({}, { ...base, GAGENT_MCP_MAX_RESULT_MB: 'lots' })).toThrow(
+    expect(() => loadConfig({}, { ...base, GAGENT_MCP_MAX_RESULT_MB: 'lots' }).mcpMaxResultBytes).toThrow(
       /GAGENT_MCP_MAX_RESULT_MB/,
+    );
+  });
+});
+
+describe('config: only what a command uses can fail it', () => {
+  const bad = {
+    ...base,
+    GAGENT_MODEL: 'bogus',
+    GAGENT_CONTROLLER: 'nowhere',
+    GAGENT_MODEL_TIMEOUT: 'soon',
+    OPENAI_BASE_URL: 'not a url',
+  };
+
+  it('loads with bad run-only values, and fails when they are read', () => {
+    const config = loadConfig({}, bad);
+    expect(config.user).toBe('singleton');
+    expect(config.composio.authConfigIds).toEqual({});
+    expect(() => config.model).toThrow(/GAGENT_MODEL must look like openai:<model>/);
+    expect(() => config.controller).toThrow(/Unknown controller "nowhere"/);
+    expect(() => config.modelTimeoutMs).toThrow(/GAGENT_MODEL_TIMEOUT/);
+    expect(() => config.openai).toThrow(/OPENAI_BASE_URL is not a valid URL/);
+  });
+
+  it('keeps secrets for the redactor even when the variable around them is malformed', () => {
+    const config = loadConfig(
+      {},
+      { ...base, GAGENT_MCP_X_TOKEN: 'tok-orphan-secret-1', OPENAI_API_KEY: 'sk-1234567' },
+    );
+    expect(() => config.mcpServers).toThrow(/GAGENT_MCP_X_URL is missing/);
+    expect(config.secrets).toEqual(expect.arrayContaining(['tok-orphan-secret-1', 'sk-1234567']));
+  });
+
+  it('refuses an empty --user instead of quietly using the default, and expands ~ in DB_URL', () => {
+    expect(() => loadConfig({ user: '' }, base).user).toThrow(/"" is not a valid user id \(from --user\)/);
+    expect(loadConfig({}, { ...base, GAGENT_USER: '' }).user).toBe('singleton');
+    expect(loadConfig({}, { ...base, HOME: '/home/ada', DB_URL: 'file:~/x.db' }).dbPath).toBe(
+      '/home/ada/x.db',
     );
   });
 });

@@ -5,7 +5,7 @@
  */
 import { type ImageBudget, prepareForModel, type Size } from '../controllers/screenshot-scaling.js';
 import { ActionNotSupportedError, type Controller } from '../controllers/types.js';
-import { GagentError, InterruptedError } from '../errors.js';
+import { GagentError, InterruptedError, UnreachableError } from '../errors.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { ActionResult, McpAction } from './actions/types.js';
 import {
@@ -40,6 +40,11 @@ export interface AgentDeps {
   refreshActions?(): void;
   imageBudget?: ImageBudget;
   observer?: AgentObserver;
+  /**
+   * One deadline for all of a step's model requests (reflection, the plan and its format retries,
+   * grounding), the SDKs' own retries included (GAGENT_MODEL_TIMEOUT).
+   */
+  modelTimeoutMs?: number;
 }
 
 export interface StepResult {
@@ -87,11 +92,18 @@ export class Agent {
     return this.notes;
   }
 
+  /** The run's MCP counters so far. */
+  mcpCounters(): McpCounters {
+    return this.deps.mcp.counters();
+  }
+
   async step(step: number, signal?: AbortSignal): Promise<StepResult> {
     const started = performance.now();
     const { controller, worker, mcp } = this.deps;
     this.deps.refreshActions?.();
     mcp.beginStep(step);
+    const deadline = this.deps.modelTimeoutMs ? AbortSignal.timeout(this.deps.modelTimeoutMs) : undefined;
+    const modelSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
     try {
       const shot = controller.supportsGui ? await controller.screenshot(signal) : null;
       const image = shot ? await prepareForModel(shot, this.deps.imageBudget) : null;
@@ -104,7 +116,7 @@ export class Agent {
         feedback: this.feedback,
         notes: this.notes,
         lastOutcome: this.lastOutcome,
-        signal,
+        signal: modelSignal,
       });
       this.feedback = null;
       const finish = (
@@ -155,7 +167,7 @@ export class Agent {
                 'no screen is attached, so nothing can be located on it; use the connected-account actions or agent.fail()',
               );
             this.deps.observer?.onGrounding?.();
-            const located = await this.deps.grounder.locate(description, image, screen, signal);
+            const located = await this.deps.grounder.locate(description, image, screen, modelSignal);
             groundingMs += located.modelMs;
             return located.point;
           },
@@ -186,6 +198,15 @@ export class Agent {
         case 'mcp':
           throw new Error('a GUI action returned an MCP result');
       }
+    } catch (err) {
+      if (deadline?.aborted && !signal?.aborted) {
+        throw new UnreachableError(
+          `The model did not answer in time: GAGENT_MODEL_TIMEOUT allows ${Math.round((this.deps.modelTimeoutMs ?? 0) / 1000)} s for all of a step's model requests, retries included.`,
+          'Try again, raise GAGENT_MODEL_TIMEOUT, or check the model server.',
+          { cause: err },
+        );
+      }
+      throw err;
     } finally {
       mcp.endStep();
     }

@@ -39,4 +39,6 @@ export type StepOutcome =
       reason: string;
     }
   /** The model's reply could not be used after its retries. */
-  | { type: 'format_error'; reason: string };
+  | { type: 'format_error'; reason: string }
+  /** The run was stopped (Ctrl+C) while this step was in progress. */
+  | { type: 'interrupted' };

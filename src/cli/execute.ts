@@ -1,5 +1,5 @@
 /** Builds a command's context, runs it, and turns any error into one sentence and an exit code. */
-import { type ConfigFlags, configSecrets, loadConfig } from '../config.js';
+import { type ConfigFlags, loadConfig } from '../config.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
 import { Redactor } from '../redact.js';
 import { busyError, isBusyError } from '../store/open.js';
@@ -65,7 +65,7 @@ export async function execute(invocation: Invocation): Promise<number> {
   try {
     const config = loadConfig(configFlags(invocation.options));
     debug = config.debug;
-    for (const secret of configSecrets(config)) redactor.add(secret);
+    for (const secret of config.secrets) redactor.add(secret);
     const ctx: CommandContext = {
       config,
       output,

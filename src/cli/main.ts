@@ -55,7 +55,14 @@ export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>
     )
     .version(packageVersion(), '-v, --version', 'print the version')
     .showSuggestionAfterError(true)
-    .configureHelp({ sortSubcommands: false, showGlobalOptions: false });
+    .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
+    // Set before any subcommand is added: commander copies these settings into each subcommand
+    // when it is created, so a usage error anywhere is "gagent: …" and exit 2, not exit 1.
+    .exitOverride()
+    .configureOutput({
+      outputError: (text, write) =>
+        write(text.startsWith('error:') ? `gagent: ${text.slice('error: '.length)}` : text),
+    });
 
   const action =
     (name: CommandName) =>
@@ -236,15 +243,15 @@ export async function main(argv: string[]): Promise<number> {
     const { execute } = await import('./execute.js');
     exitCode = await execute(invocation);
   });
-  program.exitOverride();
-  program.configureOutput({
-    outputError: (text, write) =>
-      write(text.startsWith('error:') ? `gagent: ${text.slice('error: '.length)}` : text),
-  });
   try {
     await program.parseAsync(argv);
   } catch (err) {
     if (err instanceof CommanderError) {
+      // A command group without its subcommand: commander printed the group's help to stderr.
+      if (err.code === 'commander.help' && err.exitCode !== 0) {
+        const group = argv.slice(2).find((a) => !a.startsWith('-')) ?? '';
+        process.stderr.write(`gagent: "${group}" needs a subcommand; see the list above.\n`);
+      }
       // help and version exit 0; every parse error is a usage error.
       return err.exitCode === 0 ? 0 : 2;
     }

@@ -4,7 +4,7 @@
  * control sequences — so stdout stays the command's output and no token is printed. Without
  * GAGENT_DEBUG nothing is logged at all.
  */
-import { type Config, configSecrets } from '../config.js';
+import type { Config } from '../config.js';
 import { Redactor, redactSecretFields } from '../redact.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 
@@ -45,7 +45,7 @@ export function composioDebugLog(
   stderr: NodeJS.WritableStream = process.stderr,
 ): LogSink | undefined {
   if (!config.debug) return undefined;
-  const redactor = new Redactor(configSecrets(config));
+  const redactor = new Redactor(config.secrets);
   return (line) => {
     const clean = sanitizeForTerminal(redactor.redact(redactSecretFields(line)));
     stderr.write(`gagent debug: composio: ${clean}\n`);

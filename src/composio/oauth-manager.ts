@@ -97,7 +97,8 @@ export class OAuthManager {
     return this.apiPromise;
   }
 
-  async resolveAuthConfig(info: ProviderInfo, signal?: AbortSignal): Promise<RemoteAuthConfig> {
+  /** The pinned auth config, or the toolkit's enabled one; null when the toolkit has none at all. */
+  async findAuthConfig(info: ProviderInfo, signal?: AbortSignal): Promise<RemoteAuthConfig | null> {
     const pinned = this.config.composio.authConfigIds[info.provider];
     if (pinned)
       return { id: pinned, toolkit: info.toolkitSlug, status: 'ENABLED', authScheme: null, managed: false };
@@ -111,6 +112,14 @@ export class OAuthManager {
         `Enable one in the Composio dashboard, or set ${info.authConfigEnv}.`,
       );
     }
+    return null;
+  }
+
+  /** The auth config connect uses: found, or a Composio-managed one created for a toolkit that has none. */
+  async resolveAuthConfig(info: ProviderInfo, signal?: AbortSignal): Promise<RemoteAuthConfig> {
+    const found = await this.findAuthConfig(info, signal);
+    if (found) return found;
+    const api = await this.api();
     const created = await api.createManagedAuthConfig(info.toolkitSlug, signal);
     this.options.notify?.(
       `No ${info.displayName} auth config existed in Composio; created a Composio-managed one (${created.id}).`,

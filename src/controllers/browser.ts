@@ -117,10 +117,17 @@ export class BrowserController implements Controller {
     }
     const { chromium } = await import('playwright-core');
     this.profileDir = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-browser-'));
+    // Last resort: a second Ctrl+C exits at once, without close().
+    process.once('exit', this.removeProfile);
     const viewport = this.options.viewport ?? { width: 1280, height: 800 };
     this.context = await chromium.launchPersistentContext(this.profileDir, {
       executablePath: executable,
       env: this.options.env,
+      // Playwright's own signal handlers would exit the process on Ctrl+C before the run records
+      // its last step and closes; gagent handles the signals and closes the browser itself.
+      handleSIGINT: false,
+      handleSIGTERM: false,
+      handleSIGHUP: false,
       headless: this.options.headless,
       viewport,
       args: [
@@ -197,9 +204,10 @@ export class BrowserController implements Controller {
         break;
       case 'scroll':
         await page.mouse.move(action.at.x, action.at.y);
-        // pyautogui: positive clicks scroll up; the wheel's positive delta scrolls down.
+        // pyautogui's sign, as every controller: positive scrolls up (the wheel's positive deltaY
+        // scrolls down), or right when horizontal (positive deltaX).
         await page.mouse.wheel(
-          action.horizontal ? -action.clicks * 100 : 0,
+          action.horizontal ? action.clicks * 100 : 0,
           action.horizontal ? 0 : -action.clicks * 100,
         );
         break;
@@ -243,11 +251,17 @@ export class BrowserController implements Controller {
 
   async afterMcpStep(): Promise<void> {}
 
+  private readonly removeProfile = (): void => {
+    if (!this.profileDir) return;
+    fs.rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    this.profileDir = null;
+  };
+
   async close(): Promise<void> {
     await this.context?.close().catch(() => {});
     this.context = null;
     this.page = null;
-    if (this.profileDir)
-      fs.rmSync(this.profileDir, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+    this.removeProfile();
+    process.off('exit', this.removeProfile);
   }
 }

@@ -30,7 +30,11 @@ export async function createController(config: Config, options: ControllerOption
     }
     case 'local': {
       const { LocalController } = await import('./local.js');
-      return new LocalController({ display: config.display });
+      return new LocalController({
+        display: config.display,
+        searchPath: config.searchPath,
+        env: config.childEnv,
+      });
     }
   }
 }

@@ -7,6 +7,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Key as NutKey } from '@nut-tree-fork/nut-js';
 import { GagentError, InterruptedError } from '../errors.js';
+import { clipboardWriter, writeClipboard } from './clipboard.js';
 import { normalizeKey } from './keys.js';
 import { ActionNotSupportedError, type Controller, type ScreenAction, type Screenshot } from './types.js';
 
@@ -64,16 +65,28 @@ const NAMED: Record<string, keyof typeof NutKey> = {
   ' ': 'Space',
 };
 
+export interface LocalOptions {
+  display?: string;
+  platform?: NodeJS.Platform;
+  /** PATH, to find the clipboard helper. */
+  searchPath: string;
+  /** The clipboard helper's environment: gagent's secrets removed. */
+  env: Record<string, string>;
+}
+
 export class LocalController implements Controller {
   readonly name = 'local' as const;
   readonly supportsGui = true;
   private nut: Nut | null = null;
 
-  constructor(private readonly options: { display?: string; platform?: NodeJS.Platform }) {}
+  constructor(private readonly options: LocalOptions) {}
+
+  private get platform(): NodeJS.Platform {
+    return this.options.platform ?? process.platform;
+  }
 
   async start(): Promise<void> {
-    const platform = this.options.platform ?? process.platform;
-    if (platform === 'linux' && !this.options.display) {
+    if (this.platform === 'linux' && !this.options.display) {
       throw new GagentError(
         'The local controller needs a graphical display, and DISPLAY is not set.',
         undefined,
@@ -123,21 +136,65 @@ export class LocalController implements Controller {
     return { png, width: rgb.width, height: rgb.height };
   }
 
-  private async holding(keys: string[], body: () => Promise<void>): Promise<void> {
+  /**
+   * Presses `keys` one at a time, in order, runs `body`, then releases every key that went down,
+   * one at a time, in reverse — also when something throws. (The driver's multi-key calls treat
+   * their last argument as the key and the rest as modifiers, so a reversed release left keys held.)
+   */
+  private async holdingKeys(keys: NutKey[], body: () => Promise<void> = async () => {}): Promise<void> {
     const { keyboard } = this.driver;
-    const mapped = keys.map((k) => this.key(k));
-    for (const k of mapped) await keyboard.pressKey(k);
+    const down: NutKey[] = [];
     try {
+      for (const key of keys) {
+        await keyboard.pressKey(key);
+        down.push(key);
+      }
       await body();
     } finally {
-      for (const k of [...mapped].reverse()) await keyboard.releaseKey(k);
+      for (const key of down.reverse()) await keyboard.releaseKey(key).catch(() => {});
     }
   }
 
-  private async press(...keys: NutKey[]): Promise<void> {
-    const { keyboard } = this.driver;
-    await keyboard.pressKey(...keys);
-    await keyboard.releaseKey(...[...keys].reverse());
+  private holding(names: string[], body: () => Promise<void>): Promise<void> {
+    return this.holdingKeys(
+      names.map((k) => this.key(k)),
+      body,
+    );
+  }
+
+  /** A key chord: all down in order, all up in reverse. */
+  private press(...keys: NutKey[]): Promise<void> {
+    return this.holdingKeys(keys);
+  }
+
+  /** The platform's paste and select-all modifier. */
+  private get commandKey(): NutKey {
+    const { Key } = this.driver;
+    return this.platform === 'darwin' ? Key.LeftCmd : Key.LeftControl;
+  }
+
+  /**
+   * Types `text` exactly, whatever the keyboard layout and whatever the characters (symbols,
+   * accents, emoji): it goes through the clipboard and is pasted, as Agent S does.
+   */
+  private async typeExactly(text: string): Promise<void> {
+    const writer = clipboardWriter(this.platform, this.options.searchPath);
+    if (!writer) {
+      if (/^[A-Za-z0-9 ]*$/.test(text)) return void (await this.driver.keyboard.type(text));
+      throw new ActionNotSupportedError(
+        'this desktop has no clipboard helper (install xsel or xclip), so only letters, digits and spaces can be typed',
+      );
+    }
+    try {
+      await writeClipboard(writer, text, this.options.env);
+    } catch (err) {
+      throw new ActionNotSupportedError(
+        `the text could not be put on the clipboard to type it (${err instanceof Error ? err.message : String(err)})`,
+      );
+    }
+    await this.press(this.commandKey, this.driver.Key.V);
+    // The application asks for the clipboard after the keystroke arrives.
+    await delay(150);
   }
 
   async execute(action: ScreenAction, signal?: AbortSignal): Promise<void> {
@@ -157,16 +214,17 @@ export class LocalController implements Controller {
           await mouse.click(Button.LEFT);
         }
         if (action.overwrite) {
-          await this.press(Key.LeftControl, Key.A);
+          await this.press(this.commandKey, Key.A);
           await this.press(Key.Backspace);
         }
-        if (action.text) await keyboard.type(action.text);
+        if (action.text) await this.typeExactly(action.text);
         if (action.enter) await this.press(Key.Enter);
         return;
       case 'scroll':
         await mouse.setPosition(new Point(action.at.x, action.at.y));
+        // pyautogui's sign, as every controller: positive scrolls up, or right when horizontal.
         if (action.horizontal)
-          await (action.clicks > 0 ? mouse.scrollLeft(action.clicks) : mouse.scrollRight(-action.clicks));
+          await (action.clicks > 0 ? mouse.scrollRight(action.clicks) : mouse.scrollLeft(-action.clicks));
         else await (action.clicks > 0 ? mouse.scrollUp(action.clicks) : mouse.scrollDown(-action.clicks));
         return;
       case 'drag':
@@ -190,7 +248,7 @@ export class LocalController implements Controller {
         // The launcher, as a person would: Super, type the name, Enter.
         await this.press(Key.LeftSuper);
         await delay(500);
-        await keyboard.type(action.type === 'open' ? action.target : action.app);
+        await this.typeExactly(action.type === 'open' ? action.target : action.app);
         await delay(800);
         await this.press(Key.Enter);
         return;

@@ -5,6 +5,7 @@
 import { type Redactor, redactValue } from '../redact.js';
 import type { Store } from '../store/store.js';
 import type { RunEvent } from './events.js';
+import { HEARTBEAT_MS, thisProcess } from './liveness.js';
 
 const STATUS = {
   done: 'done',
@@ -16,11 +17,12 @@ const STATUS = {
 
 export function historyWriter(store: Store, redactor: Redactor): (event: RunEvent) => void {
   const written = new Set<RunEvent['type']>(['run_started', 'step_finished', 'run_finished']);
+  let heartbeat: NodeJS.Timeout | undefined;
   return (raw) => {
     if (!written.has(raw.type)) return;
     const event = redactValue(raw, redactor);
     switch (event.type) {
-      case 'run_started':
+      case 'run_started': {
         store.runs.create({
           id: event.runId,
           userId: event.user,
@@ -28,8 +30,13 @@ export function historyWriter(store: Store, redactor: Redactor): (event: RunEven
           model: event.model,
           controller: event.controller,
           startedAt: event.at,
+          ...thisProcess(),
         });
+        const id = event.runId;
+        heartbeat = setInterval(() => store.runs.heartbeat(id, new Date().toISOString()), HEARTBEAT_MS);
+        heartbeat.unref();
         return;
+      }
       case 'step_finished':
         store.runs.saveStep({
           runId: event.runId,
@@ -44,6 +51,7 @@ export function historyWriter(store: Store, redactor: Redactor): (event: RunEven
         });
         return;
       case 'run_finished':
+        clearInterval(heartbeat);
         store.runs.finish(event.runId, STATUS[event.status], event.summary, event.at);
         return;
       default:

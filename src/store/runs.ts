@@ -1,5 +1,5 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { and, asc, desc, eq, gte, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
 import type { Db } from './open.js';
 import { type RunStatus, runSteps, runs, type StepKind } from './schema.js';
 
@@ -16,6 +16,17 @@ export interface NewRun {
   model: string;
   controller: string;
   startedAt: string;
+  /** The process running it, and its machine. */
+  pid: number;
+  host: string;
+}
+
+/** A run left "running" whose process is gone. */
+export interface AbandonedRun {
+  id: string;
+  pid: number | null;
+  host: string | null;
+  heartbeatAt: string | null;
 }
 
 export interface NewRunStep {
@@ -36,7 +47,35 @@ export class RunRepository {
   create(run: NewRun): void {
     this.db
       .insert(runs)
-      .values({ ...run, status: 'running' })
+      .values({ ...run, status: 'running', heartbeatAt: run.startedAt })
+      .run();
+  }
+
+  /** The run's process is alive. */
+  heartbeat(id: string, at: string): void {
+    this.db
+      .update(runs)
+      .set({ heartbeatAt: at })
+      .where(and(eq(runs.id, id), eq(runs.status, 'running')))
+      .run();
+  }
+
+  /** Every run still marked running (few at any time; indexed by status). */
+  running(): AbandonedRun[] {
+    return this.db
+      .select({ id: runs.id, pid: runs.pid, host: runs.host, heartbeatAt: runs.heartbeatAt })
+      .from(runs)
+      .where(eq(runs.status, 'running'))
+      .all();
+  }
+
+  /** Marks runs whose process is gone as interrupted (only if they are still marked running). */
+  markInterrupted(ids: string[], summary: string, finishedAt: string): void {
+    if (ids.length === 0) return;
+    this.db
+      .update(runs)
+      .set({ status: 'interrupted', summary, finishedAt })
+      .where(and(inArray(runs.id, ids), eq(runs.status, 'running')))
       .run();
   }
 

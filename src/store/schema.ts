@@ -113,8 +113,13 @@ export const runs = sqliteTable(
     finishedAt: text('finished_at'),
     /** Why the run ended, in one sentence (fail reason, error, max steps). */
     summary: text('summary'),
+    /** The process running it, and where: a run whose process is gone is marked interrupted. */
+    pid: integer('pid'),
+    host: text('host'),
+    /** Refreshed while the run is alive; a stale one means its process died on another machine. */
+    heartbeatAt: text('heartbeat_at'),
   },
-  (t) => [index('runs_user_started').on(t.userId, t.startedAt)],
+  (t) => [index('runs_user_started').on(t.userId, t.startedAt), index('runs_status').on(t.status)],
 );
 
 export const runSteps = sqliteTable(

@@ -4,8 +4,11 @@ import type { RunEvent } from '../runner/events.js';
 import { loadRunView } from './load-view.js';
 
 export interface RunViewHandle {
-  /** Resolves once the view has drawn its final frame and unmounted. */
-  waitUntilExit(): Promise<void>;
+  /**
+   * Resolves once the view has drawn its final frame and unmounted. Taken from Ink at mount:
+   * Ink creates this promise lazily, and one asked for after the view closed never settles.
+   */
+  exited: Promise<void>;
   unmount(): void;
 }
 
@@ -36,10 +39,9 @@ export async function renderRunView(options: {
       patchConsole: false,
     },
   );
-  return {
-    waitUntilExit: async () => {
-      await instance.waitUntilExit();
-    },
-    unmount: () => instance.unmount(),
-  };
+  const exited = instance.waitUntilExit().then(
+    () => undefined,
+    () => undefined,
+  );
+  return { exited, unmount: () => instance.unmount() };
 }

@@ -6,6 +6,7 @@ import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import { UsageError } from '../../errors.js';
 import { RunEventBus } from '../../runner/event-bus.js';
 import { historyWriter } from '../../runner/history-writer.js';
+import { reapAbandonedRuns } from '../../runner/liveness.js';
 import { newRunId, runTask } from '../../runner/run-task.js';
 import type { CommandHandler } from '../context.js';
 
@@ -54,6 +55,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   const maxSteps = parseMaxSteps(options.maxSteps);
   const startUrl = parseStartUrl(options.url);
   const store = ctx.store();
+  reapAbandonedRuns(store);
   const bus = new RunEventBus(newRunId());
   bus.subscribe(historyWriter(store, ctx.redactor));
 
@@ -65,7 +67,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   // Approvals need a keyboard: with stdin piped, the view still shows the run and tools that need approval are denied.
   const keyboard = interactive && process.stdin.isTTY === true;
   const approvals = new TerminalApprovals();
-  let view: { waitUntilExit(): Promise<void>; unmount(): void } | null = null;
+  let view: { exited: Promise<void>; unmount(): void } | null = null;
   if (interactive) {
     const { renderRunView } = await import('../../tui/render-run.js');
     view = await renderRunView({
@@ -94,7 +96,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
       },
       bus,
     );
-    await view?.waitUntilExit();
+    await view?.exited;
     if (!interactive && summary.exitCode !== 0) ctx.output.info(`gagent: ${summary.summary}`);
     return summary.exitCode;
   } catch (err) {

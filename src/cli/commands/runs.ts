@@ -1,6 +1,7 @@
 /** gagent runs list / show / delete / prune: the user's saved history of runs, step by step. A user sees only their own runs. */
 import { planIntent } from '../../agent/plan-sections.js';
 import { UsageError } from '../../errors.js';
+import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 
@@ -87,6 +88,8 @@ function describeOutcome(outcome: unknown): string {
       return 'fail';
     case 'screen':
       return 'executed on screen';
+    case 'interrupted':
+      return 'interrupted while in progress';
     default:
       return '';
   }
@@ -94,6 +97,7 @@ function describeOutcome(outcome: unknown): string {
 
 export const runsListCommand: CommandHandler = async (ctx, _args, options) => {
   const limit = parseLimit(options.limit);
+  reapAbandonedRuns(ctx.store());
   // Each user sees their own runs; --user (or GAGENT_USER) picks whose.
   const runs = ctx.store().runs.list(ctx.config.user, limit);
   ctx.output.result({ runs: runs.map(runJson) }, () =>
@@ -111,6 +115,7 @@ export const runsListCommand: CommandHandler = async (ctx, _args, options) => {
 
 /** The user's run with this id or unique id prefix; another user's runs are not there to find. */
 function findRun(ctx: CommandContext, wanted: string): RunRow {
+  reapAbandonedRuns(ctx.store());
   const matches = ctx.store().runs.findByPrefix(ctx.config.user, wanted, 2);
   if (matches.length === 0) {
     throw new UsageError(

@@ -30,6 +30,8 @@ function outcomeText(outcome: StepOutcome): { text: string; color?: string } {
       };
     case 'format_error':
       return { text: `unusable reply: ${excerpt(outcome.reason, 100)}`, color: 'red' };
+    case 'interrupted':
+      return { text: 'interrupted (Ctrl+C)', color: 'yellow' };
   }
 }
 

@@ -9,4 +9,8 @@ CREATE TABLE `tool_approvals` (
 	PRIMARY KEY(`user_id`, `server`, `tool`)
 );
 --> statement-breakpoint
-ALTER TABLE `run_steps` ADD `approval` text;
+ALTER TABLE `run_steps` ADD `approval` text;--> statement-breakpoint
+ALTER TABLE `runs` ADD `pid` integer;--> statement-breakpoint
+ALTER TABLE `runs` ADD `host` text;--> statement-breakpoint
+ALTER TABLE `runs` ADD `heartbeat_at` text;--> statement-breakpoint
+CREATE INDEX `runs_status` ON `runs` (`status`);

@@ -1,0 +1,135 @@
+/**
+ * Parsers for environment values and flags. Each takes the text and the name it came from, and
+ * throws a UsageError (exit 2) that names the variable and how to fix it.
+ */
+import os from 'node:os';
+import path from 'node:path';
+import { UsageError } from '../errors.js';
+
+export type Env = Record<string, string | undefined>;
+
+export const MODEL_PROVIDERS = ['openai', 'anthropic'] as const;
+export type ModelProviderName = (typeof MODEL_PROVIDERS)[number];
+
+export interface ModelSpec {
+  provider: ModelProviderName;
+  model: string;
+}
+
+export function nonEmpty(value: string | undefined): string | undefined {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : undefined;
+}
+
+export function parseHttpUrl(value: string, name: string): URL {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new UsageError(
+      `${name} is not a valid URL: "${value}".`,
+      'Use a full URL such as http://127.0.0.1:8080.',
+    );
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new UsageError(`${name} must be an http or https URL, got "${url.protocol}".`);
+  }
+  return url;
+}
+
+export function parseModelSpec(value: string, name: string): ModelSpec {
+  const match = /^([a-z]+):(.+)$/.exec(value.trim());
+  const provider = match?.[1];
+  if (!match || !provider || !(MODEL_PROVIDERS as readonly string[]).includes(provider)) {
+    throw new UsageError(
+      `${name} must look like openai:<model> or anthropic:<model>, got "${value}".`,
+      'For example: openai:gpt-4o or anthropic:claude-sonnet-4-5.',
+    );
+  }
+  return { provider: provider as ModelProviderName, model: (match[2] ?? '').trim() };
+}
+
+export function parsePositiveInt(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`${name} must be a positive integer, got "${value}".`);
+  return n;
+}
+
+export function parseMegabytes(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0.01 || n > 1024)
+    throw new UsageError(`${name} must be a number of megabytes from 0.01 to 1024, got "${value}".`);
+  return n;
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Accepts a JSON object or "Name: value" pairs separated by newlines or semicolons. */
+export function parseHeaderList(value: string, name: string): Record<string, string> {
+  const trimmed = value.trim();
+  if (trimmed.startsWith('{')) {
+    // Checked by hand: this module is on every command's start-up path, where zod costs ~70 ms to load.
+    const parsed = safeJson(trimmed);
+    const isStringRecord =
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      !Array.isArray(parsed) &&
+      Object.values(parsed).every((v) => typeof v === 'string');
+    if (!isStringRecord) throw new UsageError(`${name} must be a JSON object of string header values.`);
+    return parsed as Record<string, string>;
+  }
+  const headers: Record<string, string> = {};
+  for (const part of trimmed.split(/[\n;]/)) {
+    if (!part.trim()) continue;
+    const idx = part.indexOf(':');
+    const key = part.slice(0, idx).trim();
+    if (idx <= 0 || !/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(key)) {
+      throw new UsageError(
+        `${name} has a malformed header "${part.trim()}".`,
+        'Write headers as "Name: value".',
+      );
+    }
+    headers[key] = part.slice(idx + 1).trim();
+  }
+  return headers;
+}
+
+const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
+
+/** --user wins (even when empty: that is a mistake to report), then GAGENT_USER, then "singleton". */
+export function parseUser(flag: string | undefined, env: Env): string {
+  const user = flag !== undefined ? flag.trim() : (nonEmpty(env.GAGENT_USER) ?? 'singleton');
+  if (!USER_ID.test(user)) {
+    throw new UsageError(
+      `"${user}" is not a valid user id${flag !== undefined ? ' (from --user)' : ''}.`,
+      'Use letters, digits and . _ @ + - (at most 128 characters), starting with a letter or digit.',
+    );
+  }
+  return user;
+}
+
+/** DB_URL=file:/path.db (a leading ~ is the home directory), else $GAGENT_HOME/gagent.db. */
+export function resolveDbPath(env: Env, home: string): string {
+  const dbUrl = nonEmpty(env.DB_URL);
+  if (!dbUrl) return path.join(home, 'gagent.db');
+  if (!dbUrl.startsWith('file:')) {
+    throw new UsageError(
+      `DB_URL must start with "file:", got "${dbUrl}".`,
+      'Use DB_URL=file:/path/to/gagent.db.',
+    );
+  }
+  let file = dbUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
+  if (!file) throw new UsageError('DB_URL names no file.', 'Use DB_URL=file:/path/to/gagent.db.');
+  if (file === '~' || file.startsWith('~/'))
+    file = path.join(nonEmpty(env.HOME) ?? os.homedir(), file.slice(1));
+  return path.resolve(file);
+}

@@ -1,0 +1,67 @@
+/**
+ * gagent's secrets, read straight from the environment (never failing, so a malformed variable
+ * elsewhere cannot keep a secret out of the redactor), and the environment child processes get:
+ * the same one without gagent's variables or anything holding one of its secrets.
+ */
+import { isSecretName } from '../redact.js';
+import { envMcpFields } from './mcp-servers.js';
+import { type Env, nonEmpty } from './parse.js';
+
+const SECRET_VARIABLES = [
+  'COMPOSIO_API_KEY',
+  'COMPOSIO_TOKEN',
+  'OPENAI_API_KEY',
+  'ANTHROPIC_API_KEY',
+  'GAGENT_GROUNDING_API_KEY',
+  'GAGENT_SERVE_TOKEN',
+];
+
+/** Header values of a GAGENT_MCP_<NAME>_HEADERS text whose names look secret, read leniently. */
+function secretHeaderValues(text: string): string[] {
+  let pairs: [string, unknown][] = [];
+  try {
+    const parsed: unknown = JSON.parse(text);
+    if (parsed && typeof parsed === 'object') pairs = Object.entries(parsed);
+  } catch {
+    pairs = text.split(/[\n;]/).map((part) => {
+      const idx = part.indexOf(':');
+      return [part.slice(0, Math.max(0, idx)).trim(), part.slice(idx + 1).trim()];
+    });
+  }
+  return pairs
+    .filter(([name, value]) => isSecretName(name) && typeof value === 'string')
+    .map(([, value]) => (value as string).replace(/^Bearer\s+/i, ''));
+}
+
+/** Every secret value the environment gives gagent (API keys, tokens, secret headers, a DB password). */
+export function envSecrets(env: Env): string[] {
+  const secrets: (string | undefined)[] = SECRET_VARIABLES.map((name) => nonEmpty(env[name]));
+  for (const fields of envMcpFields(env).values()) {
+    secrets.push(fields.token);
+    if (fields.headers) secrets.push(...secretHeaderValues(fields.headers));
+  }
+  const dbUrl = nonEmpty(env.DB_URL);
+  if (dbUrl) {
+    try {
+      secrets.push(decodeURIComponent(new URL(dbUrl).password) || undefined);
+    } catch {
+      // not a URL with a password
+    }
+  }
+  return secrets.filter((s): s is string => !!s);
+}
+
+/** Variables that are gagent's own configuration or credentials: no child process needs them. */
+const GAGENT_VARIABLE = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$)/;
+
+export function childEnvironment(env: Env, secrets: readonly string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  // Short values would match unrelated variables; gagent's own variables are dropped by name anyway.
+  const long = secrets.filter((secret) => secret.length >= 8);
+  for (const [name, value] of Object.entries(env)) {
+    if (value === undefined || GAGENT_VARIABLE.test(name)) continue;
+    if (long.some((secret) => value.includes(secret))) continue;
+    out[name] = value;
+  }
+  return out;
+}

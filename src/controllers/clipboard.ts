@@ -1,0 +1,41 @@
+/**
+ * Puts text on the system clipboard, so the local controller can type any text exactly (paste is
+ * layout-independent; key-by-key typing through the desktop driver drops or changes symbols and
+ * non-ASCII characters). The helper program runs without a shell and without gagent's secrets.
+ */
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { findExecutable } from './find-executable.js';
+
+/** The program (argv) that reads text on stdin into the clipboard, or null when there is none. */
+export function clipboardWriter(platform: NodeJS.Platform, searchPath: string): string[] | null {
+  if (platform === 'darwin') return ['pbcopy'];
+  if (platform === 'win32') return null;
+  const xsel = findExecutable(['xsel'], searchPath);
+  if (xsel) return [xsel, '--clipboard', '--input'];
+  const xclip = findExecutable(['xclip'], searchPath);
+  if (xclip) return [xclip, '-selection', 'clipboard', '-in'];
+  // The copy of xsel that ships inside the desktop driver's clipboard package.
+  try {
+    const require = createRequire(import.meta.url);
+    const root = path.dirname(require.resolve('clipboardy/package.json'));
+    const bundled = path.join(root, 'fallbacks', 'linux', 'xsel');
+    return findExecutable(['xsel'], path.dirname(bundled)) ? [bundled, '--clipboard', '--input'] : null;
+  } catch {
+    return null;
+  }
+}
+
+export function writeClipboard(argv: string[], text: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const [program, ...args] = argv as [string, ...string[]];
+  return new Promise((resolve, reject) => {
+    // stdout/stderr ignored: xsel and xclip leave a child behind to serve the selection.
+    const child = spawn(program, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    child.once('error', reject);
+    child.once('close', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${path.basename(program)} exited with code ${code}`)),
+    );
+    child.stdin.end(text, 'utf8');
+  });
+}

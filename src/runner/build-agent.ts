@@ -1,0 +1,116 @@
+/**
+ * Assembles one run's agent: the action registry (GUI actions, and the MCP actions of the user's
+ * authorized and registered servers, rebound before each step), the worker, the grounder, the
+ * approval policy with the user's remembered approvals, and an observer that turns what the agent
+ * does into run events.
+ */
+import os from 'node:os';
+import { registerGuiActions } from '../agent/actions/gui-actions.js';
+import { bindMcpActions } from '../agent/actions/mcp-actions.js';
+import { ActionRegistry } from '../agent/actions/registry.js';
+import { Agent } from '../agent/agent.js';
+import { type ApprovalMemory, ApprovalPolicy, type AskApproval } from '../agent/approval.js';
+import { Grounder } from '../agent/grounding.js';
+import { McpAgent } from '../agent/mcp-agent.js';
+import type { ActionCall, StepKind } from '../agent/outcome.js';
+import { Worker } from '../agent/worker.js';
+import type { Controller } from '../controllers/types.js';
+import type { McpToolSource } from '../mcp/types.js';
+import type { Store } from '../store/store.js';
+import type { RunEventBus } from './event-bus.js';
+import type { RunModels } from './models.js';
+
+export interface AgentSetup {
+  task: string;
+  user: string;
+  models: RunModels;
+  controller: Controller;
+  /** The MCP servers ready for this run. */
+  servers: readonly McpToolSource[];
+  isAuthorized(provider: string): boolean;
+  store: Store;
+  bus: RunEventBus;
+  reflection: boolean;
+  approveAll: boolean;
+  ask?: AskApproval;
+  maxImages?: number;
+  /** GAGENT_MODEL_TIMEOUT: one deadline per step for its model requests. */
+  modelTimeoutMs: number;
+  /** The step being worked on, for the events. */
+  currentStep(): number;
+  /** Told what the step is about to do, so an interrupted step can still be recorded. */
+  onPlan?(kind: StepKind, plan: string, action: ActionCall): void;
+}
+
+function platformName(controller: Controller): string {
+  switch (controller.name) {
+    case 'browser':
+      return 'a Chromium browser window';
+    case 'osworld':
+      return 'a remote Ubuntu Linux desktop';
+    case 'none':
+      return 'no screen (connected accounts only)';
+    case 'local':
+      return { darwin: 'macOS', win32: 'Windows', linux: 'Linux' }[os.platform() as string] ?? os.platform();
+  }
+}
+
+/** The user's remembered approvals, from the database. */
+function approvalMemory(store: Store, user: string): ApprovalMemory {
+  return {
+    find: (server, tool) => store.approvals.get(user, server, tool),
+    remember: (server, tool, entry) => store.approvals.remember({ userId: user, server, tool, ...entry }),
+  };
+}
+
+export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRegistry } {
+  const { bus, controller, models } = setup;
+  const step = setup.currentStep;
+  const actions = new ActionRegistry();
+  registerGuiActions(actions, { screen: controller.supportsGui });
+  const refreshActions = () => void bindMcpActions(actions, setup.servers, setup.isAuthorized);
+  refreshActions();
+
+  const worker = new Worker(
+    {
+      model: models.model,
+      actions,
+      task: setup.task,
+      platform: platformName(controller),
+      hasScreen: controller.supportsGui,
+      reflection: setup.reflection,
+      maxImages: setup.maxImages,
+    },
+    {
+      onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),
+      onReflection: (text) => bus.emit({ type: 'reflection', step: step(), text }),
+      onFormatRetry: (attempt, reason) => bus.emit({ type: 'format_retry', step: step(), attempt, reason }),
+    },
+  );
+  const agent = new Agent({
+    worker,
+    actions,
+    controller,
+    grounder: new Grounder({ model: models.grounding, space: models.groundingSpace }),
+    mcp: new McpAgent(),
+    approval: new ApprovalPolicy({
+      approveAll: setup.approveAll,
+      ask: setup.ask,
+      memory: approvalMemory(setup.store, setup.user),
+    }),
+    isAuthorized: setup.isAuthorized,
+    refreshActions,
+    modelTimeoutMs: setup.modelTimeoutMs,
+    observer: {
+      onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),
+      onGrounding: () => bus.emit({ type: 'thinking', step: step(), phase: 'grounding' }),
+      onPlan: (kind, plan, action) => {
+        setup.onPlan?.(kind, plan, action);
+        bus.emit({ type: 'plan', step: step(), kind, plan, action });
+      },
+      onApprovalRequested: (request) => bus.emit({ type: 'approval_requested', ...request }),
+      onApprovalResolved: (at, decision) => bus.emit({ type: 'approval_resolved', step: at, ...decision }),
+    },
+  });
+  return { agent, actions };
+}
