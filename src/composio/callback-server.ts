@@ -36,21 +36,60 @@ function html(res: http.ServerResponse, status: number, title: string, body: str
   res.end(page(title, body));
 }
 
-export async function startCallbackServer(options: {
-  state: string;
-  redirect?: URL;
-}): Promise<CallbackServer> {
-  const redirect = options.redirect;
-  const host = redirect?.hostname ?? '127.0.0.1';
+export interface CallbackAddress {
+  /** The host as it appears in the callback URL. */
+  host: string;
+  /** The address the server binds (loopback). */
+  bindHost: string;
+  /** 0: the OS picks a free port. */
+  port: number;
+  path: string;
+  /** Extra query parameters from COMPOSIO_REDIRECT, kept in the callback URL. */
+  params: URLSearchParams;
+}
+
+/**
+ * Where the local callback server listens: COMPOSIO_REDIRECT exactly as written (its port,
+ * including a default one such as 80, and its path), or a free loopback port. It must be plain
+ * http on this machine: the server is a short-lived loopback listener, not a public endpoint.
+ */
+export function callbackAddress(redirect?: URL): CallbackAddress {
+  if (!redirect)
+    return {
+      host: '127.0.0.1',
+      bindHost: '127.0.0.1',
+      port: 0,
+      path: DEFAULT_PATH,
+      params: new URLSearchParams(),
+    };
+  const host = redirect.hostname;
   if (!LOOPBACK.has(host)) {
     throw new UsageError(
       `COMPOSIO_REDIRECT must point at this machine (127.0.0.1 or localhost), not "${host}".`,
       'The callback server only listens on loopback.',
     );
   }
-  const bindHost = host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, '');
-  const requestedPort = redirect?.port ? Number(redirect.port) : 0;
-  const path = redirect && redirect.pathname !== '/' ? redirect.pathname : DEFAULT_PATH;
+  if (redirect.protocol !== 'http:') {
+    throw new UsageError(
+      `COMPOSIO_REDIRECT must be an http URL, got "${redirect.protocol}//": the callback server on this machine speaks plain http.`,
+      'Use http://127.0.0.1:<port>/<path>.',
+    );
+  }
+  return {
+    host,
+    bindHost: host === 'localhost' ? '127.0.0.1' : host.replace(/^\[|\]$/g, ''),
+    // URL hides a protocol's default port (":80" reads as ""): that is still the port the user named.
+    port: redirect.port ? Number(redirect.port) : 80,
+    path: redirect.pathname !== '/' ? redirect.pathname : DEFAULT_PATH,
+    params: redirect.searchParams,
+  };
+}
+
+export async function startCallbackServer(options: {
+  state: string;
+  redirect?: URL;
+}): Promise<CallbackServer> {
+  const { host, bindHost, port: requestedPort, path, params } = callbackAddress(options.redirect);
 
   let accepted = false;
   let resolveResult!: (result: CallbackResult) => void;
@@ -80,12 +119,21 @@ export async function startCallbackServer(options: {
         'Already done',
         'This connection was already completed. You can close this window.',
       );
-    accepted = true;
     const status = url.searchParams.get('status');
+    if (status !== 'success' && status !== 'failed') {
+      // Not Composio's answer (no or an unknown status): say so, and keep waiting for the real one.
+      return html(
+        res,
+        400,
+        'Not finished yet',
+        'This page was opened without Composio’s answer. Finish signing in through the link gagent printed; the terminal shows when it is done.',
+      );
+    }
+    accepted = true;
     const outcome: CallbackResult = {
       connectedAccountId:
         url.searchParams.get('connected_account_id') ?? url.searchParams.get('connectedAccountId'),
-      status: status === 'success' || status === 'failed' ? status : null,
+      status,
     };
     if (outcome.status === 'failed') {
       html(
@@ -122,7 +170,7 @@ export async function startCallbackServer(options: {
   });
   const port = (server.address() as AddressInfo).port;
   const callback = new URL(`http://${host === '::1' ? '[::1]' : host}:${port}${path}`);
-  for (const [k, v] of redirect?.searchParams ?? []) callback.searchParams.set(k, v);
+  for (const [k, v] of params) callback.searchParams.set(k, v);
   callback.searchParams.set('state', options.state);
 
   return {

@@ -6,7 +6,7 @@
 import type { Composio } from '@composio/core';
 import { composioBaseUrl } from './base-url.js';
 import { type LogSink, type SdkLogger, sdkLogger } from './debug-log.js';
-import { mapComposioError, noApiKeyError } from './errors.js';
+import { badComposioReply, mapComposioError, noApiKeyError, safeHost } from './errors.js';
 
 export interface RemoteAuthConfig {
   id: string;
@@ -24,6 +24,8 @@ export interface RemoteAccount {
   toolkit: string;
   status: string;
   statusReason: string | null;
+  /** When Composio last changed it (ISO), for picking the most recent of several. */
+  updatedAt: string | null;
 }
 
 export interface McpEndpoint {
@@ -46,6 +48,7 @@ type AccountLike = {
   id: string;
   status: string;
   statusReason?: string | null;
+  updatedAt?: string;
   authConfig?: { id?: string };
   toolkit?: { slug?: string };
   user_id?: string;
@@ -59,6 +62,7 @@ function toAccount(raw: AccountLike): RemoteAccount {
     toolkit: raw.toolkit?.slug ?? '',
     status: raw.status,
     statusReason: raw.statusReason ?? null,
+    updatedAt: typeof raw.updatedAt === 'string' ? raw.updatedAt : null,
   };
 }
 
@@ -192,7 +196,9 @@ export class ComposioApi {
         { callbackUrl },
         { signal },
       );
-      return { connectedAccountId: request.id, redirectUrl: request.redirectUrl ?? null };
+      if (typeof request.id !== 'string' || !request.id || !request.redirectUrl)
+        throw badComposioReply(safeHost(this.baseUrl), 'creating the authorization link');
+      return { connectedAccountId: request.id, redirectUrl: request.redirectUrl };
     });
   }
 

@@ -86,6 +86,15 @@ export function mapComposioError(err: unknown, doing: string, baseUrl: string): 
       cause: err,
     });
   }
+  // The SDK tripping over an answer it did not expect (a TypeError deep in its parsing, a schema
+  // error): that is Composio's answer being unusable, not something to print as JS internals.
+  if (
+    err instanceof TypeError ||
+    err instanceof SyntaxError ||
+    w.names.some((n) => /Zod|Validation/.test(n))
+  ) {
+    return badComposioReply(host, doing, err);
+  }
   return new GagentError(`Composio failed while ${doing}: ${detail}`, undefined, undefined, { cause: err });
 }
 
@@ -95,7 +104,7 @@ function firstLine(text: string): string {
   return line.replace(/\s*\{.*$/, '').trim() || 'unknown error';
 }
 
-function safeHost(url: string): string {
+export function safeHost(url: string): string {
   try {
     return new URL(url).host;
   } catch {
@@ -106,4 +115,13 @@ function safeHost(url: string): string {
 export function isNotFound(err: unknown): boolean {
   const w = walk(err);
   return w.status === 404 || w.names.some((n) => /NotFound|NOT_FOUND/.test(n));
+}
+
+/** Composio answered, but not with something gagent can use (exit 4: the upstream is at fault). */
+export function badComposioReply(host: string, doing: string, cause?: unknown): UnreachableError {
+  return new UnreachableError(
+    `Composio at ${host} sent an answer gagent cannot use while ${doing}.`,
+    'Check that COMPOSIO_BASE_URL points at the Composio API, and try again.',
+    { cause },
+  );
 }

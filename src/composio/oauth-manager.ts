@@ -8,7 +8,7 @@ import { GagentError, InterruptedError, NotAuthorizedError } from '../errors.js'
 import type { AccountStatus } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isFresh } from '../store/sync.js';
-import type { ProviderInfo } from './catalogue.js';
+import { type ProviderInfo, providerInfo } from './catalogue.js';
 import { ComposioApi, type RemoteAccount, type RemoteAuthConfig } from './composio-api.js';
 import { composioDebugLog } from './debug-log.js';
 import { isNotFound } from './errors.js';
@@ -30,6 +30,8 @@ export interface SyncOutcome {
   status: AccountStatus;
   /** True when sync_state was fresh and Composio was not asked. */
   skipped: boolean;
+  /** An ACTIVE account made elsewhere (another machine, the dashboard) was adopted by this sync. */
+  adopted?: string;
 }
 
 export const SYNC_MAX_AGE_MS = 30_000;
@@ -70,6 +72,26 @@ function sleep(ms: number, signal: AbortSignal | undefined, wake: AbortSignal): 
     signal?.addEventListener('abort', onAbort, { once: true });
     wake.addEventListener('abort', done, { once: true });
   });
+}
+
+/**
+ * Runs one request with its own signal, tied to `parent` only while it runs. The SDK adds an abort
+ * listener to the signal of every request and never removes it; a long connect polls once a
+ * second, so sharing one signal piled listeners up (MaxListenersExceededWarning).
+ */
+async function withOwnSignal<T>(
+  parent: AbortSignal | undefined,
+  fn: (signal: AbortSignal) => Promise<T>,
+): Promise<T> {
+  const own = new AbortController();
+  const relay = () => own.abort(parent?.reason);
+  if (parent?.aborted) relay();
+  parent?.addEventListener('abort', relay, { once: true });
+  try {
+    return await fn(own.signal);
+  } finally {
+    parent?.removeEventListener('abort', relay);
+  }
 }
 
 export class OAuthManager {
@@ -148,6 +170,10 @@ export class OAuthManager {
     return (await this.api()).getAccount(id, signal);
   }
 
+  async deleteAccount(id: string, signal?: AbortSignal): Promise<void> {
+    await (await this.api()).deleteAccount(id, signal);
+  }
+
   /**
    * Polls the account until it is ACTIVE. `wake` (the callback arriving) makes it check at once.
    * FAILED / EXPIRED / REVOKED end it; so does the timeout or Ctrl+C.
@@ -165,7 +191,7 @@ export class OAuthManager {
     let wake = woken.signal;
     for (;;) {
       if (options.signal?.aborted) throw new InterruptedError();
-      const account = await api.getAccount(accountId, options.signal);
+      const account = await withOwnSignal(options.signal, (signal) => api.getAccount(accountId, signal));
       if (account.status === 'ACTIVE') return account;
       if (account.status === 'FAILED' || account.status === 'EXPIRED' || account.status === 'REVOKED') {
         throw new NotAuthorizedError(
@@ -242,12 +268,9 @@ export class OAuthManager {
     if (!options.force && isFresh(record?.lastSyncedAt, nowMs, maxAge)) {
       return { provider, status: local.status, skipped: true };
     }
-    const syncedAt = new Date(nowMs).toISOString();
-    if (!local.connectedAccountId || local.status === 'DISCONNECTED') {
-      // Nothing at Composio to ask about.
-      this.store.sync.record(userId, provider, local.status, syncedAt);
-      return { provider, status: local.status, skipped: false };
-    }
+    // Disconnected here: only connect authorizes it again, so there is nothing to ask.
+    if (local.status === 'DISCONNECTED') return { provider, status: local.status, skipped: true };
+    if (!local.connectedAccountId) return this.adopt(userId, provider, options.signal);
     let remote: AccountStatus;
     try {
       remote = localStatus((await this.account(local.connectedAccountId, options.signal)).status);
@@ -255,6 +278,8 @@ export class OAuthManager {
       if (!isNotFound(err)) throw err;
       remote = 'DISCONNECTED'; // deleted at Composio
     }
+    // Written only now that Composio answered.
+    const syncedAt = new Date(this.now()).toISOString();
     const status = this.store.accounts.applyRemoteStatus(
       userId,
       provider,
@@ -263,6 +288,30 @@ export class OAuthManager {
       syncedAt,
     );
     return { provider, status, skipped: false };
+  }
+
+  /**
+   * No account here: ask Composio for the user's accounts of the toolkit, and adopt an ACTIVE one
+   * (the most recently updated) exactly as connect would finalize it.
+   */
+  private async adopt(userId: string, provider: string, signal?: AbortSignal): Promise<SyncOutcome> {
+    const info = providerInfo(provider);
+    const api = await this.api();
+    const accounts = await api.listAccounts(
+      { userIds: [userId], toolkits: [info.toolkitSlug], statuses: ['ACTIVE'] },
+      signal,
+    );
+    const newest = accounts
+      .filter((a) => a.status === 'ACTIVE' && (a.userId === null || a.userId === userId) && a.authConfigId)
+      .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
+    if (!newest) {
+      const local = this.store.accounts.providerState(userId, provider);
+      this.store.sync.record(userId, provider, local.status, new Date(this.now()).toISOString());
+      return { provider, status: local.status, skipped: false };
+    }
+    const authConfig = { id: newest.authConfigId, status: 'ENABLED', authScheme: null, managed: false };
+    await this.finalize(userId, info, { ...authConfig, toolkit: info.toolkitSlug }, newest, signal);
+    return { provider, status: 'ACTIVE', skipped: false, adopted: newest.id };
   }
 
   /** Local first (unauthorized at once, even offline), then Composio when revoking. */

@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 
+import { GagentError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 
 const MIGRATIONS_DIR = path.join(packageRoot(import.meta.url), 'drizzle');
@@ -64,8 +65,10 @@ export function migrate(sqlite: Database.Database, dir = MIGRATIONS_DIR): number
   const latest = latestSchemaVersion(dir);
   const current = schemaVersion(sqlite);
   if (current > latest) {
-    throw new Error(
-      `The database has schema version ${current}, newer than this gagent understands (${latest}); upgrade gagent.`,
+    throw new GagentError(
+      `The database ${sqlite.name} was written by a newer gagent (schema ${current}; this one knows up to ${latest}).`,
+      undefined,
+      'Upgrade gagent, or set GAGENT_HOME (or DB_URL) to another place.',
     );
   }
   if (current === latest) return current;

@@ -150,7 +150,16 @@ export function openDatabase(file: string): OpenedDatabase {
   } catch (err) {
     sqlite.close();
     if (isBusyError(err)) throw busyError(file, err);
+    if (err instanceof GagentError) throw err;
     const code = (err as { code?: string }).code;
+    if (code === 'SQLITE_NOTADB' || code === 'SQLITE_CORRUPT') {
+      throw new GagentError(
+        `The database ${file} is damaged or is not a gagent database.`,
+        undefined,
+        'Move it aside (gagent then starts a new, empty one), or set GAGENT_HOME (or DB_URL) to another place.',
+        { cause: err },
+      );
+    }
     if (code === 'SQLITE_READONLY' || code === 'SQLITE_CANTOPEN')
       throw storageError(file, { ...(err as object), code: 'EACCES' });
     throw err;

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { pythonString, renderPyautogui } from '../../src/controllers/pyautogui.js';
 import type { ScreenAction } from '../../src/controllers/types.js';
-import { missingBinaries } from '../helpers/xvfb.js';
+import { unavailable } from '../helpers/binaries.js';
 
 /** Python's own parser tells us what each program would call, with which constant arguments. */
 const ANALYZE = `
@@ -28,9 +28,9 @@ function analyze(
   return JSON.parse(execFileSync('python3', ['-c', ANALYZE], { input: JSON.stringify(sources) }).toString());
 }
 
-const missing = missingBinaries(['python3']);
+const noPython = unavailable(['python3'], 'the Python checks of the pyautogui renderer');
 
-describe.skipIf(missing.length > 0)('pyautogui renderer, checked by Python', () => {
+describe.skipIf(noPython)('pyautogui renderer, checked by Python', () => {
   it('renders every action as valid, self-contained Python', () => {
     const actions: ScreenAction[] = [
       { type: 'click', at: { x: 10.4, y: 20.6 }, clicks: 2, button: 'right', holdKeys: ['ctrl', 'shift'] },

@@ -5,24 +5,23 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';
+import { unavailable } from '../helpers/binaries.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
-import { missingTmux, startInTmux } from '../helpers/terminal.js';
-import { missingBinaries, startXvfb } from '../helpers/xvfb.js';
+import { tempDir } from '../helpers/temp.js';
+import { startInTmux } from '../helpers/terminal.js';
+import { startXvfb } from '../helpers/xvfb.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-const missingChromium = missingBinaries(['chromium']);
-const missingX = missingBinaries(['Xvfb', 'chromium']);
-if (missingChromium.length)
-  console.log(`skipping browser-controller tests: missing ${missingChromium.join(', ')}`);
-if (missingX.length) console.log(`skipping local-controller tests: missing ${missingX.join(', ')}`);
-if (missingTmux.length) console.log(`skipping the terminal UI test: missing ${missingTmux.join(', ')}`);
+const noChromium = unavailable(['chromium'], 'the browser-controller tests');
+const noX = unavailable(['Xvfb', 'chromium'], 'the local-controller tests');
+const noTmux = unavailable(['tmux'], 'the terminal UI test');
 
-describe.skipIf(missingChromium.length > 0)('the browser controller', () => {
+describe.skipIf(noChromium)('the browser controller', () => {
   it('fills and submits a form on a local page, and the page receives it', async () => {
     const pages = await startPageServer();
     const model = await startScriptedModel(
@@ -59,11 +58,11 @@ describe.skipIf(missingChromium.length > 0)('the browser controller', () => {
   });
 });
 
-describe.skipIf(missingX.length > 0)('the local controller under a real X server', () => {
+describe.skipIf(noX)('the local controller under a real X server', () => {
   it('clicks a real window and types into it', async () => {
     const pages = await startPageServer();
     const xvfb = await startXvfb(1280, 800);
-    const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-xwin-'));
+    const profile = tempDir('gagent-xwin-');
     const window: ChildProcess = spawn(
       'chromium',
       [
@@ -132,7 +131,7 @@ describe.skipIf(missingX.length > 0)('the local controller under a real X server
   });
 });
 
-describe.skipIf(missingTmux.length > 0)('the terminal UI, in a real terminal', () => {
+describe.skipIf(noTmux)('the terminal UI, in a real terminal', () => {
   it('shows the run with GUI and MCP badges, asks before sending, and shows what the tool returned', async () => {
     const gmail = await startFakeGmail();
     const model = await startScriptedModel([

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeWeather } from '../fakes/mcp/providers.js';
 import type { FakeMcpServer } from '../fakes/mcp/server.js';
 import { type CliResult, cliEnv, runGagent, tempHome } from '../helpers/cli.js';
+import { runInTerminal } from '../helpers/terminal.js';
 
 const TOKEN = 'wx_token_SECRET_88a1';
 const outputs: string[] = [];
@@ -46,6 +47,10 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
             destructive: false,
             // An env-configured server's claims do not decide: a run asks first.
             asks: true,
+            parameters: [
+              { name: 'city', type: 'string', required: true },
+              { name: 'days', type: 'integer', required: false },
+            ],
           },
           {
             action: 'weather_slow_report',
@@ -54,6 +59,10 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
             readOnly: true,
             destructive: false,
             asks: true,
+            parameters: [
+              { name: 'steps', type: 'integer', required: false },
+              { name: 'stepMs', type: 'integer', required: false },
+            ],
           },
         ],
       },
@@ -90,6 +99,59 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
     ]);
     expect(byAction.code).toBe(0);
     expect(weather.calls[1]?.args).toEqual({ city: 'Oslo' });
+  });
+
+  it('reads --arg by the tool schema: text stays text, numbers are exact, a misfit names the parameter', async () => {
+    // city is a string: "123" and a 20-digit number arrive as the text that was typed.
+    const numeric = await gagent([
+      'tools',
+      'call',
+      'weather',
+      'get_forecast',
+      '--arg',
+      'city=123',
+      '--arg',
+      'days=2',
+    ]);
+    expect(numeric.code).toBe(0);
+    const big = await gagent([
+      'tools',
+      'call',
+      'weather',
+      'get_forecast',
+      '--arg',
+      'city=12345678901234567890',
+    ]);
+    expect(big.code).toBe(0);
+    expect(weather.calls.map((c) => c.args)).toEqual([
+      { city: '123', days: 2 },
+      { city: '12345678901234567890' },
+    ]);
+    const cases: [string[], string][] = [
+      [['--arg', 'city=Oslo', '--arg', 'days=two'], '--arg days must be a whole number, got "two".'],
+      [
+        ['--arg', 'city=Oslo', '--arg', 'days=1e400'],
+        '--arg days has the number 1e400, which is out of range.',
+      ],
+      [
+        ['--arg', 'city=Oslo', '--arg', 'days=12345678901234567890'],
+        '--arg days has the number 12345678901234567890, which is too large to send exactly.',
+      ],
+      [['--arg', 'city=Oslo', '--arg', 'days=1.5'], 'The argument "days" must be a whole number, got 1.5.'],
+      [['--args-json', '{"city":"Oslo","days":12345678901234567890}'], 'too large to send exactly'],
+    ];
+    for (const [args, message] of cases) {
+      const result = await gagent(['tools', 'call', 'weather', 'get_forecast', ...args]);
+      expect(result.code, result.stderr).toBe(2);
+      expect(result.stderr).toContain(message);
+    }
+    expect(weather.calls).toHaveLength(2);
+  });
+
+  it('tools list shows each tool’s parameters on a terminal', async () => {
+    const shown = await runInTerminal(['tools', 'list'], env);
+    expect(shown.code).toBe(0);
+    expect(shown.output).toContain('city: string, days?: integer');
   });
 
   it('exits 1 with the tool message when the tool reports an error', async () => {

@@ -6,9 +6,10 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeMcpServer, type FakeTool, startFakeMcpServer, text } from '../fakes/mcp/server.js';
+import { unavailable } from '../helpers/binaries.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, generatorRequests, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
-import { missingTmux, runInTerminal, startInTmux } from '../helpers/terminal.js';
+import { runInTerminal, startInTmux } from '../helpers/terminal.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -167,7 +168,7 @@ describe('a server configured by environment is untrusted', () => {
   });
 });
 
-describe.skipIf(missingTmux.length > 0)('remembered "always" approvals', () => {
+describe.skipIf(unavailable(['tmux'], 'the terminal approval tests'))('remembered "always" approvals', () => {
   it('"always" survives to the next run, ends with approvals revoke, and a changed tool asks again', async () => {
     const server = await startLyingServer();
     const home = tempHome();

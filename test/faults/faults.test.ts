@@ -10,6 +10,7 @@ import { followLink, LINK_PATTERN } from '../helpers/browser.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -126,7 +127,7 @@ describe('storage faults', () => {
   });
 
   it('a read-only GAGENT_HOME: a clear sentence and exit 1', async () => {
-    const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-ro-'));
+    const home = tempDir('gagent-ro-');
     const data = path.join(home, 'data');
     fs.mkdirSync(data, { mode: 0o555 });
     fs.chmodSync(data, 0o555);

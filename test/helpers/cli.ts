@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDir } from './temp.js';
 
 export const BIN = fileURLToPath(new URL('../../bin/gagent.cjs', import.meta.url));
 
@@ -32,7 +33,7 @@ function recordForSecretScan(args: string[], stdout: string, stderr: string): vo
 }
 
 export function tempHome(prefix = 'gagent-test-'): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  return tempDir(prefix);
 }
 
 export function cliEnv(home: string, extra: Record<string, string | undefined> = {}): NodeJS.ProcessEnv {

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../../src/store/store.js';
+import { tempDir } from './temp.js';
 
 export function tempStore(): { store: Store; dir: string; cleanup(): void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-store-'));
+  const dir = tempDir('gagent-store-');
   const store = Store.open(path.join(dir, 'gagent.db'));
   return {
     store,

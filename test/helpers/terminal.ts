@@ -5,9 +5,6 @@
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { BIN } from './cli.js';
-import { missingBinaries } from './xvfb.js';
-
-export const missingTerminal = missingBinaries(['script']);
 
 function shellQuote(word: string): string {
   return `'${word.replaceAll("'", "'\\''")}'`;
@@ -45,8 +42,6 @@ export function runInTerminal(
   });
   return new Promise((resolve) => child.on('close', (code) => resolve({ code, output })));
 }
-
-export const missingTmux = missingBinaries(['tmux']);
 
 export interface TmuxSession {
   /** The screen as a person sees it now (no escape sequences). */

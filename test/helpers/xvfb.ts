@@ -1,15 +1,10 @@
 /** A real X server for GUI tests: Xvfb on a free display, with -noreset so separate clients keep state. */
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { findExecutable } from '../../src/controllers/find-executable.js';
 
 export interface Xvfb {
   display: string;
   close(): Promise<void>;
-}
-
-export function missingBinaries(names: string[]): string[] {
-  return names.filter((n) => !findExecutable([n], process.env.PATH ?? ''));
 }
 
 export async function startXvfb(width = 1280, height = 800): Promise<Xvfb> {

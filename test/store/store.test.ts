@@ -6,6 +6,7 @@ import { latestSchemaVersion } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { recordConnection, tempStore } from '../helpers/store.js';
+import { tempDir } from '../helpers/temp.js';
 
 const cleanups: (() => void)[] = [];
 afterEach(() => {
@@ -82,7 +83,7 @@ describe('the SQLite store', () => {
   });
 
   it('migrates once when many processes open a new database at the same moment', async () => {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-race-'));
+    const dir = tempDir('gagent-race-');
     cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const env = cliEnv(dir, { GAGENT_HOME: dir });
     const results = await Promise.all(

@@ -1,5 +1,6 @@
 /** gagent debug redirect | composio-ping | auth-configs | connected-accounts: Composio as gagent sees it. */
 import { composioBaseUrl } from '../../composio/base-url.js';
+import { callbackAddress } from '../../composio/callback-server.js';
 import { KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
 import { ComposioApi } from '../../composio/composio-api.js';
 import { composioDebugLog } from '../../composio/debug-log.js';
@@ -22,26 +23,30 @@ function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
 export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
   const info = providerInfo(args[0] ?? '');
   const { config } = ctx;
+  // The same rules connect applies: a redirect connect would refuse is refused here too.
+  const address = callbackAddress(config.composio.redirect);
   const manager = new OAuthManager(config, ctx.store());
-  const authConfig = await manager.resolveAuthConfig(info, ctx.signal);
-  const existing = await manager.activeAccountFor(config.user, authConfig.id, ctx.signal);
-  const redirect = config.composio.redirect;
-  const callbackUrl = redirect
-    ? `${redirect.origin}${redirect.pathname}?state=<random per connect>`
-    : 'http://127.0.0.1:<port chosen by the OS>/callback?state=<random per connect>';
+  const authConfig = await manager.findAuthConfig(info, ctx.signal);
+  const existing = authConfig
+    ? await manager.activeAccountFor(config.user, authConfig.id, ctx.signal)
+    : undefined;
+  const callbackUrl = `http://${address.host}:${address.port || '<port chosen by the OS>'}${address.path}?state=<random per connect>`;
   const base = composioBaseUrl(config.composio.baseUrl);
+  const authConfigId = authConfig?.id ?? '<created by connect>';
   const report = {
     user: config.user,
     provider: info.provider,
-    authConfigId: authConfig.id,
+    authConfigId: authConfig?.id ?? null,
     authConfigSource: config.composio.authConfigIds[info.provider]
       ? info.authConfigEnv
-      : 'the enabled auth config for the toolkit',
+      : authConfig
+        ? 'the enabled auth config for the toolkit'
+        : 'none yet: connect would create a Composio-managed auth config',
     callbackUrl,
     linkRequest: {
       method: 'POST',
       url: `${base}/api/v3.1/connected_accounts/link`,
-      body: { auth_config_id: authConfig.id, user_id: config.user, callback_url: callbackUrl },
+      body: { auth_config_id: authConfigId, user_id: config.user, callback_url: callbackUrl },
     },
     existingActiveAccount: existing?.id ?? null,
     mcp: config.composio.mcpServerId
@@ -50,13 +55,13 @@ export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
   };
   ctx.output.result(report, () =>
     [
-      `provider       ${info.provider} (auth config ${authConfig.id}, from ${report.authConfigSource})`,
+      `provider       ${info.provider} (auth config ${authConfigId}, from ${report.authConfigSource})`,
       `callback URL   ${callbackUrl}`,
       `link request   POST ${report.linkRequest.url}`,
       `               ${JSON.stringify(report.linkRequest.body)}`,
       existing
         ? `note           an ACTIVE account (${existing.id}) exists; connect would reuse it instead of creating a link`
-        : 'note           no link was created; connect creates one when it runs',
+        : 'note           nothing was created; connect creates the link when it runs',
       `MCP            ${report.mcp}`,
     ].join('\n'),
   );

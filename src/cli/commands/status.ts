@@ -1,11 +1,17 @@
 /**
  * gagent status: each provider's state. Composio is asked at most every 30 s per provider
- * (sync_state); with fresh state this makes no request and never loads the Composio SDK.
+ * (sync_state); with fresh state this makes no request and never loads the Composio SDK. An
+ * account the user connected elsewhere (another machine, the dashboard) is found and adopted.
+ * A plain status never waits long: if Composio fails or is slow, it shows the last known state
+ * with a warning; --refresh insists, and its failure is the command's error (3 or 4).
  */
 import { KNOWN_PROVIDERS } from '../../composio/catalogue.js';
 import { OAuthManager } from '../../composio/oauth-manager.js';
-import { errorMessage, GagentError } from '../../errors.js';
+import { errorMessage, GagentError, InterruptedError, UnreachableError } from '../../errors.js';
 import type { CommandHandler } from '../context.js';
+
+/** How long a plain status waits for Composio before showing what it knows. */
+const BACKGROUND_CHECK_MS = 4_000;
 
 function ago(iso: string | null, nowMs: number): string {
   if (!iso) return 'never checked';
@@ -18,26 +24,37 @@ function ago(iso: string | null, nowMs: number): string {
 export const statusCommand: CommandHandler = async (ctx, _args, options) => {
   const { config, output } = ctx;
   const store = ctx.store();
+  const force = options.refresh === true;
   const known = KNOWN_PROVIDERS.map((p) => p.provider);
   const providers = store.accounts.providerStates(config.user, known).map((s) => s.provider);
-  const manager = new OAuthManager(config, store);
-  const force = options.refresh === true;
-
-  const outcomes = await Promise.all(
-    providers.map((provider) =>
-      manager.sync(config.user, provider, { force, signal: ctx.signal }).then(
-        () => null,
-        (err: unknown) => err,
-      ),
-    ),
+  const deadline = force ? undefined : AbortSignal.timeout(BACKGROUND_CHECK_MS);
+  const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
+  const manager = new OAuthManager(
+    config,
+    store,
+    force ? {} : { maxRetries: 0, requestTimeoutMs: BACKGROUND_CHECK_MS },
   );
-  const failures = outcomes.filter((e): e is unknown => e !== null);
+
+  const results = await Promise.allSettled(
+    providers.map((provider) => manager.sync(config.user, provider, { force, signal })),
+  );
+  const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) {
+    if (ctx.signal.aborted) throw new InterruptedError();
+    const slow = deadline?.aborted
+      ? new UnreachableError(`Composio did not answer within ${BACKGROUND_CHECK_MS / 1000} s.`)
+      : undefined;
     // Asked to refresh: failing to is the answer. Otherwise show what the database knows.
     if (force) throw failures[0];
-    const first = failures[0];
+    const first = slow ?? failures[0];
     const message = first instanceof GagentError ? first.message : errorMessage(first);
     output.warn(`could not check with Composio, showing the last known state: ${message}`);
+  }
+  for (const result of results) {
+    if (result.status === 'fulfilled' && result.value.adopted)
+      output.info(
+        `gagent: found ${result.value.provider} connected at Composio for ${config.user} (${result.value.adopted}); it is now set up here too.`,
+      );
   }
 
   const nowMs = Date.now();

@@ -7,6 +7,7 @@ import { statusReason } from '../../mcp/registry.js';
 import { toolResultText } from '../../mcp/result-text.js';
 import { userServerConfigs } from '../../mcp/user-servers.js';
 import type { CommandHandler } from '../context.js';
+import { toolArguments, toolParameters } from '../tool-args.js';
 import { withRegistry } from '../user-registry.js';
 
 function firstLine(text: string | undefined): string {
@@ -25,6 +26,7 @@ function toolJson(provider: string, tool: Tool, trustsHints: boolean) {
     destructive,
     /** Whether a run asks before calling it (the claim counts only for a trusted server). */
     asks: !(trustsHints && readOnly && !destructive),
+    parameters: toolParameters(tool.inputSchema),
   };
 }
 
@@ -61,48 +63,16 @@ export const toolsListCommand: CommandHandler = async (ctx) => {
         lines.push(
           `  ${t.action.padEnd(36)} ${t.tool}${flags ? ` [${flags}]` : ''}${t.description ? ` — ${t.description}` : ''}`,
         );
+        if (t.parameters.length > 0)
+          lines.push(
+            `  ${''.padEnd(36)} ${t.parameters.map((p) => `${p.name}${p.required ? '' : '?'}: ${p.type}`).join(', ')}`,
+          );
       }
     }
     return lines.join('\n');
   });
   return 0;
 };
-
-/** --arg k=v: the value is JSON where it parses (count=3 → 3, flag=true → true), else a string. */
-export function parseToolArgs(pairs: unknown, argsJson: unknown): Record<string, unknown> {
-  let args: Record<string, unknown> = {};
-  if (typeof argsJson === 'string') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(argsJson);
-    } catch {
-      throw new UsageError(
-        '--args-json is not valid JSON.',
-        'Pass one JSON object, for example --args-json \'{"to":"bob@example.com"}\'.',
-      );
-    }
-    if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed)) {
-      throw new UsageError(
-        '--args-json must be a JSON object.',
-        'For example --args-json \'{"to":"bob@example.com"}\'.',
-      );
-    }
-    args = { ...(parsed as Record<string, unknown>) };
-  }
-  for (const pair of Array.isArray(pairs) ? (pairs as string[]) : []) {
-    const eq = pair.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--arg "${pair}" is not of the form key=value.`);
-    const raw = pair.slice(eq + 1);
-    let value: unknown = raw;
-    try {
-      value = JSON.parse(raw);
-    } catch {
-      // not JSON: keep the text as given
-    }
-    args[pair.slice(0, eq)] = value;
-  }
-  return args;
-}
 
 function findTool(tools: readonly Tool[], provider: string, wanted: string): Tool | undefined {
   return (
@@ -117,7 +87,6 @@ function findTool(tools: readonly Tool[], provider: string, wanted: string): Too
 export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
   const provider = (args[0] ?? '').toLowerCase();
   const wanted = args[1] ?? '';
-  const toolArgs = parseToolArgs(options.arg, options.argsJson);
   const { config, output } = ctx;
   const store = ctx.store();
 
@@ -151,6 +120,11 @@ export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
           `Its tools: ${server.tools.map((t) => t.name).join(', ') || '(none)'}.`,
         );
       }
+      const toolArgs = toolArguments(
+        tool.inputSchema,
+        Array.isArray(options.arg) ? (options.arg as string[]) : [],
+        typeof options.argsJson === 'string' ? options.argsJson : undefined,
+      );
       const result = await server.callTool(tool.name, toolArgs, ctx.signal);
       const text = toolResultText(result);
       output.result(

@@ -38,6 +38,8 @@ export interface Fault {
   match?: RegExp;
   retryAfterSeconds?: number;
   message?: string;
+  /** Answer with this body instead of an error document (e.g. a 200 with garbage in it). */
+  body?: unknown;
 }
 
 export interface FakeComposioOptions {
@@ -180,7 +182,13 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
         ...(fault.status === 429 ? {} : { 'x-should-retry': 'false' }),
         ...extra,
       });
-      res.end(JSON.stringify({ error: { message, code: fault.status, status: fault.status } }));
+      res.end(
+        JSON.stringify(
+          fault.body !== undefined
+            ? fault.body
+            : { error: { message, code: fault.status, status: fault.status } },
+        ),
+      );
       return;
     }
     if (req.headers['x-api-key'] !== apiKey) return apiError(res, 401, 'Invalid API key provided', 10401);
