@@ -198,7 +198,7 @@ export class LocalController implements Controller {
   }
 
   async execute(action: ScreenAction, signal?: AbortSignal): Promise<void> {
-    const { mouse, keyboard, Button, Point, Key, straightTo } = this.driver;
+    const { mouse, Button, Point, Key, straightTo } = this.driver;
     const button = (b: 'left' | 'middle' | 'right') =>
       b === 'left' ? Button.LEFT : b === 'right' ? Button.RIGHT : Button.MIDDLE;
     switch (action.type) {

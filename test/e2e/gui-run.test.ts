@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';

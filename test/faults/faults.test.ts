@@ -1,6 +1,5 @@
 /** Breaking gagent on purpose (issue 6): every fault ends in its documented exit code, with nothing lost or half-written. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';

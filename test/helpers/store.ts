@@ -1,6 +1,5 @@
 /** A real Store in a temp directory, and a shortcut to record a finished connect for a user. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Store } from '../../src/store/store.js';
 import { tempDir } from './temp.js';
