@@ -1,18 +1,39 @@
 /**
- * Global setup/teardown: every test secret contains the marker SECRET; after the whole suite,
- * no stdout or stderr of any gagent run may contain it (DESIGN §9).
+ * Global setup/teardown, two checks over the whole suite:
+ * - every test secret contains the marker SECRET; no stdout or stderr of any gagent run may contain it;
+ * - nothing the suite made is left in the temporary directory (test homes, browser profiles…).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 
 export const OUTPUTS = process.env.GAGENT_TEST_OUTPUTS as string;
 
+const ours = () => new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gagent-')));
+let before = new Set<string>();
+
 export function setup(): void {
   fs.rmSync(OUTPUTS, { recursive: true, force: true });
   fs.mkdirSync(OUTPUTS, { recursive: true });
+  before = ours();
+}
+
+function leftovers(): string[] {
+  return [...ours()].filter((name) => !before.has(name));
 }
 
 export function teardown(): void {
+  scanSecrets();
+  const left = leftovers();
+  if (left.length > 0) {
+    process.stderr.write(
+      `FAIL leftover scan: the suite left ${left.length} temporary directories: ${left.slice(0, 10).join(', ')}\n`,
+    );
+    process.exitCode = 1;
+  }
+}
+
+function scanSecrets(): void {
   const files = fs.existsSync(OUTPUTS) ? fs.readdirSync(OUTPUTS) : [];
   const leaks: string[] = [];
   let runs = 0;

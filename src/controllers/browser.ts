@@ -64,6 +64,9 @@ function playwrightKey(name: string): string {
   if (!key) throw new ActionNotSupportedError(`"${name}" is not a key name`);
   if (PLAYWRIGHT_KEYS[key]) return PLAYWRIGHT_KEYS[key];
   if (/^f\d{1,2}$/.test(key)) return key.toUpperCase();
+  // Letters and digits by their key codes, so a held Shift makes "x" an "X" as on a keyboard.
+  if (/^[a-z]$/.test(key)) return `Key${key.toUpperCase()}`;
+  if (/^[0-9]$/.test(key)) return `Digit${key}`;
   if (key.length === 1) return key;
   throw new ActionNotSupportedError(`the key "${key}" cannot be pressed in the browser`);
 }

@@ -223,9 +223,13 @@ export class LocalController implements Controller {
       case 'scroll':
         await mouse.setPosition(new Point(action.at.x, action.at.y));
         // pyautogui's sign, as every controller: positive scrolls up, or right when horizontal.
-        if (action.horizontal)
-          await (action.clicks > 0 ? mouse.scrollRight(action.clicks) : mouse.scrollLeft(-action.clicks));
-        else await (action.clicks > 0 ? mouse.scrollUp(action.clicks) : mouse.scrollDown(-action.clicks));
+        if (action.horizontal) {
+          // The driver's X11 backend sends the scroll-left button for "right" and the reverse.
+          const swapped = this.platform === 'linux';
+          const right = (n: number) => (swapped ? mouse.scrollLeft(n) : mouse.scrollRight(n));
+          const left = (n: number) => (swapped ? mouse.scrollRight(n) : mouse.scrollLeft(n));
+          await (action.clicks > 0 ? right(action.clicks) : left(-action.clicks));
+        } else await (action.clicks > 0 ? mouse.scrollUp(action.clicks) : mouse.scrollDown(-action.clicks));
         return;
       case 'drag':
         await mouse.setPosition(new Point(action.from.x, action.from.y));

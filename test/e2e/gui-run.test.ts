@@ -8,7 +8,7 @@ import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
 import { startInTmux } from '../helpers/terminal.js';
-import { startXvfb } from '../helpers/xvfb.js';
+import { startAppWindow, startXvfb } from '../helpers/xvfb.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
 afterEach(async () => {
@@ -61,28 +61,12 @@ describe.skipIf(noX)('the local controller under a real X server', () => {
     const pages = await startPageServer();
     const xvfb = await startXvfb(1280, 800);
     const profile = tempDir('gagent-xwin-');
-    const window: ChildProcess = spawn(
-      'chromium',
-      [
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-gpu',
-        '--disable-quic',
-        ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
-        `--user-data-dir=${profile}`,
-        '--window-position=0,0',
-        '--window-size=1280,800',
-        `--app=${pages.url}/button`,
-      ],
-      // Its own process group, so clean-up can end Chromium's helper processes too.
-      { env: { ...process.env, DISPLAY: xvfb.display }, stdio: 'ignore', detached: true },
-    );
+    const window = startAppWindow(`${pages.url}/button`, xvfb.display, profile);
     const model = await startScriptedModel(
       [
         reply('agent.click("The big Press me button")'),
-        reply('agent.type(text="typed by gagent")'),
+        reply("agent.hotkey(['shift', 'x'])"),
+        reply('agent.type(text="typed by gagent: café 😀 a@b!#…:<>?~ ü")'),
         reply('agent.done()'),
       ],
       { 'The big Press me button': [640, 350] },
@@ -91,14 +75,7 @@ describe.skipIf(noX)('the local controller under a real X server', () => {
       () => model.close(),
       () => pages.close(),
       () => xvfb.close(),
-      async () => {
-        const exited = new Promise((resolve) =>
-          window.exitCode !== null ? resolve(null) : window.once('exit', resolve),
-        );
-        if (window.pid) process.kill(-window.pid, 'SIGKILL');
-        await exited;
-        fs.rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-      },
+      () => window.close(),
     );
     await pages.waitForEvent('loaded');
     const result = await runGagent(
@@ -111,7 +88,9 @@ describe.skipIf(noX)('the local controller under a real X server', () => {
     const [x, y] = click.split(',').map(Number) as [number, number];
     expect(Math.abs(x - 640)).toBeLessThan(40);
     expect(Math.abs(y - 350)).toBeLessThan(60);
-    expect(await pages.waitForEvent('input', (v) => v === 'typed by gagent')).toBe('typed by gagent');
+    // Every key of the hotkey was released (no "Xtyped…" in capitals), and the text arrived exactly.
+    const typed = 'Xtyped by gagent: café 😀 a@b!#…:<>?~ ü';
+    expect(await pages.waitForEvent('input', (v) => v === typed).catch(() => pages.events)).toBe(typed);
   });
 
   it('refuses clearly, without crashing, when DISPLAY is unset', async () => {

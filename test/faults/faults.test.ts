@@ -229,5 +229,13 @@ describe('model and MCP faults during a run', () => {
       status: 'interrupted',
       summary: expect.stringContaining('the history is saved'),
     });
+    // The step that was in progress is in the history too.
+    const shown = JSON.parse((await runGagent(['runs', 'show', history.runs[0].id, '--json'], env)).stdout);
+    expect(
+      shown.steps.map((s: { idx: number; outcome: { type: string } }) => [s.idx, s.outcome.type]),
+    ).toEqual([
+      [0, 'screen'],
+      [1, 'interrupted'],
+    ]);
   });
 });

@@ -29,3 +29,42 @@ export async function startXvfb(width = 1280, height = 800): Promise<Xvfb> {
     },
   };
 }
+
+export interface AppWindow {
+  close(): Promise<void>;
+}
+
+/**
+ * A real Chromium window on the X display showing `url` full-screen at (0, 0), as a person's
+ * desktop would. Its own process group, so closing ends Chromium's helper processes too.
+ */
+export function startAppWindow(url: string, display: string, profile: string): AppWindow {
+  const window: ChildProcess = spawn(
+    'chromium',
+    [
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-gpu',
+      '--disable-quic',
+      // No "unsupported flag" bar over the page: page pixels are screen pixels.
+      '--test-type',
+      ...(process.getuid?.() === 0 ? ['--no-sandbox'] : []),
+      `--user-data-dir=${profile}`,
+      '--window-position=0,0',
+      '--window-size=1280,800',
+      `--app=${url}`,
+    ],
+    { env: { ...process.env, DISPLAY: display }, stdio: 'ignore', detached: true },
+  );
+  return {
+    close: async () => {
+      const exited = new Promise((resolve) =>
+        window.exitCode !== null ? resolve(null) : window.once('exit', resolve),
+      );
+      if (window.pid) process.kill(-window.pid, 'SIGKILL');
+      await exited;
+    },
+  };
+}
