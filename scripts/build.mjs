@@ -19,6 +19,7 @@ const external = [
   'ink',
   'react',
   'zod',
+  'undici',
 ].flatMap((name) => [name, `${name}/*`]);
 
 fs.rmSync('dist', { recursive: true, force: true });

@@ -23,6 +23,7 @@ import {
 } from './config/parse.js';
 import { childEnvironment, envSecrets } from './config/secrets.js';
 import { UsageError } from './errors.js';
+import type { ProxySettings } from './http.js';
 
 export { DEFAULT_MODEL_BASE_URLS, groundingCredentials, modelCredentials } from './config/endpoints.js';
 export { type EnvMcpServer, MCP_TRUST_LEVELS, type McpTrust } from './config/mcp-servers.js';
@@ -88,6 +89,8 @@ export interface Config {
   readonly browser?: string;
   /** PATH, to find programs such as Chromium without a shell. */
   readonly searchPath: string;
+  /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, for the one HTTP stack. */
+  readonly proxy: ProxySettings;
   /** Every secret value gagent was given, for the redactor. */
   readonly secrets: readonly string[];
   /** The environment for child processes (the browser, BROWSER): this one without gagent's secrets. */
@@ -248,6 +251,11 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     ssh: !!(nonEmpty(env.SSH_CONNECTION) ?? nonEmpty(env.SSH_TTY)),
     browser: nonEmpty(env.BROWSER?.split(':')[0]),
     searchPath: env.PATH ?? '',
+    proxy: {
+      http: nonEmpty(env.HTTP_PROXY) ?? nonEmpty(env.http_proxy) ?? '',
+      https: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? '',
+      noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy) ?? '',
+    },
     secrets,
     childEnv: childEnvironment(env, secrets),
   };

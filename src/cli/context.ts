@@ -1,6 +1,7 @@
 /** What every command implementation receives: config, output, a store opened on demand, and an abort signal. */
 import type { Config } from '../config.js';
 import { InterruptedError } from '../errors.js';
+import type { HttpStack } from '../http.js';
 import type { Redactor } from '../redact.js';
 import type { Store } from '../store/store.js';
 import type { Output } from './output.js';
@@ -13,6 +14,8 @@ export interface CommandContext {
   signal: AbortSignal;
   /** Opens the database once per command; execute() closes it. */
   store(): Store;
+  /** The command's one HTTP stack (proxy-aware); execute() closes it. */
+  http: HttpStack;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {

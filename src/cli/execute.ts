@@ -1,6 +1,7 @@
 /** Builds a command's context, runs it, and turns any error into one sentence and an exit code. */
 import { type ConfigFlags, loadConfig } from '../config.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
+import { HttpStack } from '../http.js';
 import { Redactor } from '../redact.js';
 import { busyError, isBusyError } from '../store/open.js';
 import { Store } from '../store/store.js';
@@ -61,13 +62,16 @@ export async function execute(invocation: Invocation): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   let store: Store | undefined;
+  let http: HttpStack | undefined;
   let debug = false;
   try {
     const config = loadConfig(configFlags(invocation.options));
     debug = config.debug;
     for (const secret of config.secrets) redactor.add(secret);
+    http = new HttpStack(config.proxy);
     const ctx: CommandContext = {
       config,
+      http,
       output,
       redactor,
       signal: abort.signal,
@@ -89,6 +93,7 @@ export async function execute(invocation: Invocation): Promise<number> {
     return final instanceof GagentError ? final.exitCode : ExitCode.Failure;
   } finally {
     store?.close();
+    await http?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }

@@ -8,6 +8,7 @@ export function registryOptions(ctx: CommandContext) {
   return {
     warn: (message: string) => ctx.output.warn(message),
     maxResultBytes: ctx.config.mcpMaxResultBytes,
+    fetch: ctx.http.fetch,
   };
 }
 

@@ -4,6 +4,7 @@
  * back as GagentErrors with the right exit code.
  */
 import type { Composio } from '@composio/core';
+import type { FetchLike } from '../http.js';
 import { composioBaseUrl } from './base-url.js';
 import { type LogSink, type SdkLogger, sdkLogger } from './debug-log.js';
 import { badComposioReply, mapComposioError, noApiKeyError, safeHost } from './errors.js';
@@ -42,6 +43,8 @@ export interface ComposioApiOptions {
   maxRetries?: number;
   /** Where the SDK's debug logging goes (GAGENT_DEBUG=1); absent: nothing is logged. */
   debugLog?: LogSink;
+  /** The command's HTTP stack (proxy-aware); the SDK's own fetch otherwise. */
+  fetch?: FetchLike;
 }
 
 type AccountLike = {
@@ -88,12 +91,14 @@ export class ComposioApi {
       allowTracking: false,
       disableVersionCheck: true,
     });
-    const client = sdk.getClient() as {
+    const client = sdk.getClient() as unknown as {
       timeout: number;
       maxRetries: number;
       logger: SdkLogger;
       logLevel: string;
+      fetch: FetchLike;
     };
+    if (options.fetch) client.fetch = options.fetch;
     client.timeout = options.requestTimeoutMs ?? 20_000;
     client.maxRetries = options.maxRetries ?? 2;
     client.logger = sink;

@@ -5,6 +5,7 @@
  */
 import type { Config } from '../config.js';
 import { GagentError, InterruptedError, NotAuthorizedError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import type { AccountStatus } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isFresh } from '../store/sync.js';
@@ -23,6 +24,8 @@ export interface OAuthManagerOptions {
   now?: () => number;
   /** Progress lines for the user (stderr). */
   notify?: (line: string) => void;
+  /** The command's HTTP stack. */
+  fetch?: FetchLike;
 }
 
 export interface SyncOutcome {
@@ -115,6 +118,7 @@ export class OAuthManager {
       requestTimeoutMs: this.options.requestTimeoutMs,
       maxRetries: this.options.maxRetries,
       debugLog: composioDebugLog(this.config),
+      fetch: this.options.fetch,
     });
     return this.apiPromise;
   }

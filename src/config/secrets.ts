@@ -40,10 +40,11 @@ export function envSecrets(env: Env): string[] {
     secrets.push(fields.token);
     if (fields.headers) secrets.push(...secretHeaderValues(fields.headers));
   }
-  const dbUrl = nonEmpty(env.DB_URL);
-  if (dbUrl) {
+  for (const name of ['DB_URL', 'HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy']) {
+    const url = nonEmpty(env[name]);
+    if (!url) continue;
     try {
-      secrets.push(decodeURIComponent(new URL(dbUrl).password) || undefined);
+      secrets.push(decodeURIComponent(new URL(url).password) || undefined);
     } catch {
       // not a URL with a password
     }

@@ -1,5 +1,6 @@
 /** Builds the controller a run asks for, importing only that one (Playwright and nut-js stay unloaded otherwise). */
 import type { Config } from '../config.js';
+import type { FetchLike } from '../http.js';
 import type { Controller } from './types.js';
 
 export interface ControllerOptions {
@@ -7,6 +8,8 @@ export interface ControllerOptions {
   startUrl?: string;
   /** Force headless Chromium even with a display. */
   headless?: boolean;
+  /** The command's HTTP stack (for the OSWorld controller). */
+  fetch?: FetchLike;
 }
 
 export async function createController(config: Config, options: ControllerOptions = {}): Promise<Controller> {
@@ -17,7 +20,7 @@ export async function createController(config: Config, options: ControllerOption
     }
     case 'osworld': {
       const { OsworldController } = await import('./osworld.js');
-      return new OsworldController({ url: config.controllerUrl ?? '' });
+      return new OsworldController({ url: config.controllerUrl ?? '', fetch: options.fetch });
     }
     case 'browser': {
       const { BrowserController } = await import('./browser.js');

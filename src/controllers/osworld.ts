@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { z } from 'zod';
 import { GagentError, InterruptedError, UnreachableError, UsageError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import { isJpeg, isPng, pngSize } from './image-size.js';
 import { renderPause, renderPyautogui } from './pyautogui.js';
 import { ActionNotSupportedError, type Controller, type ScreenAction, type Screenshot } from './types.js';
@@ -26,6 +27,8 @@ export interface OsworldOptions {
   screenshotRetries?: number;
   /** Seconds of the sleep sent for an MCP step. */
   mcpPauseSeconds?: number;
+  /** The command's HTTP stack (proxy-aware); the global fetch otherwise. */
+  fetch?: FetchLike;
 }
 
 export class OsworldController implements Controller {
@@ -45,7 +48,7 @@ export class OsworldController implements Controller {
   private async request(path: string, init: RequestInit, signal?: AbortSignal): Promise<Response> {
     const timeout = AbortSignal.timeout(this.options.timeoutMs ?? 60_000);
     try {
-      return await fetch(`${this.base}${path}`, {
+      return await (this.options.fetch ?? fetch)(`${this.base}${path}`, {
         ...init,
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       });

@@ -63,6 +63,7 @@ export class AnthropicProvider implements ModelProvider {
       authToken: null,
       webhookKey: null,
       logLevel: 'off',
+      ...(options.fetch ? { fetch: options.fetch as never } : {}),
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,

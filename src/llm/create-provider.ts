@@ -1,6 +1,7 @@
 /** Builds the model provider a ModelSpec names. Each SDK is imported only here, only when a run needs it. */
 import type { EndpointCredentials, ModelSpec } from '../config.js';
 import { NotAuthorizedError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import type { ModelProvider } from './types.js';
 
 export interface ProviderTuning {
@@ -8,6 +9,8 @@ export interface ProviderTuning {
   maxRetries?: number;
   /** The variable the key came from, for messages (e.g. GAGENT_GROUNDING_API_KEY). */
   keyVariable?: string;
+  /** The command's HTTP stack. */
+  fetch?: FetchLike;
 }
 
 export async function createModelProvider(
@@ -32,6 +35,7 @@ export async function createModelProvider(
     timeoutMs: tuning.timeoutMs ?? 120_000,
     maxRetries: tuning.maxRetries ?? 3,
     keyVariable,
+    fetch: tuning.fetch,
   };
   if (spec.provider === 'openai') {
     const { OpenAIProvider } = await import('./openai-provider.js');

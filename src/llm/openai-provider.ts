@@ -2,6 +2,7 @@
 import type OpenAI from 'openai';
 import { z } from 'zod';
 import { GagentError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import { mapModelError } from './errors.js';
 import type { ChatMessage, Completion, CompletionRequest, ModelProvider } from './types.js';
 
@@ -13,6 +14,8 @@ export interface ProviderOptions {
   maxRetries: number;
   /** Which variable holds the key, for error messages. */
   keyVariable: string;
+  /** The command's HTTP stack (proxy-aware); the SDK's own fetch otherwise. */
+  fetch?: FetchLike;
 }
 
 const responseSchema = z.object({
@@ -74,6 +77,7 @@ export class OpenAIProvider implements ModelProvider {
       project: null,
       webhookSecret: null,
       logLevel: 'off',
+      ...(options.fetch ? { fetch: options.fetch as never } : {}),
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,

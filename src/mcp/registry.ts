@@ -5,6 +5,7 @@
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import { McpSessionError } from './errors.js';
 import { McpSession } from './session.js';
 import type { McpToolSource, ServerTrust } from './types.js';
@@ -51,6 +52,8 @@ export interface RegistryOptions {
   callTimeoutMs?: number;
   /** The most one MCP response may make gagent hold (GAGENT_MCP_MAX_RESULT_MB). */
   maxResultBytes?: number;
+  /** The command's HTTP stack (proxy-aware). */
+  fetch?: FetchLike;
   warn?: (message: string) => void;
 }
 
@@ -105,6 +108,7 @@ async function connectOne(config: ServerConfig, options: RegistryOptions): Promi
       connectTimeoutMs: timeoutMs,
       callTimeoutMs: options.callTimeoutMs,
       maxResultBytes: options.maxResultBytes,
+      fetch: options.fetch,
       warn: options.warn,
     });
     try {

@@ -8,6 +8,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import type { FetchLike } from '../http.js';
 import { boundedFetch } from './bounded-fetch.js';
 import { classifyMcpError, McpSessionError } from './errors.js';
 import { parseToolPage } from './tool-list.js';
@@ -23,6 +24,8 @@ export interface McpSessionOptions {
   warn?: (message: string) => void;
   /** The most one response may make gagent hold (default 4 MB): a larger tool result is cut, with a marker. */
   maxResultBytes?: number;
+  /** The command's HTTP stack (proxy-aware). */
+  fetch?: FetchLike;
 }
 
 export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
@@ -49,7 +52,7 @@ export class McpSession {
   private static async connect(options: McpSessionOptions) {
     const transport = new StreamableHTTPClientTransport(new URL(options.url), {
       requestInit: { headers: options.headers ?? {} },
-      fetch: boundedFetch(options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES),
+      fetch: boundedFetch(options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES, options.fetch as never),
       reconnectionOptions: {
         initialReconnectionDelay: 1_000,
         maxReconnectionDelay: 10_000,

@@ -2,6 +2,7 @@
 import { type Config, groundingCredentials, modelCredentials } from '../config.js';
 import type { Size } from '../controllers/screenshot-scaling.js';
 import { UsageError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import { createModelProvider } from '../llm/create-provider.js';
 import type { ModelProvider } from '../llm/types.js';
 
@@ -14,7 +15,7 @@ export interface RunModels {
   separateGrounding: boolean;
 }
 
-export async function prepareModels(config: Config): Promise<RunModels> {
+export async function prepareModels(config: Config, fetch: FetchLike): Promise<RunModels> {
   const spec = config.model;
   if (!spec) {
     throw new UsageError(
@@ -22,7 +23,7 @@ export async function prepareModels(config: Config): Promise<RunModels> {
       'Set GAGENT_MODEL=openai:<model> (or anthropic:<model>), or pass --model.',
     );
   }
-  const tuning = { timeoutMs: config.modelTimeoutMs };
+  const tuning = { timeoutMs: config.modelTimeoutMs, fetch };
   const model = await createModelProvider(spec, modelCredentials(config, spec.provider), tuning);
   const grounding = config.grounding;
   if (!grounding) return { model, grounding: model, separateGrounding: false };

@@ -7,11 +7,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Agent } from '../agent/agent.js';
 import type { AskApproval } from '../agent/approval.js';
-import { OAuthManager } from '../composio/oauth-manager.js';
 import type { Config } from '../config.js';
 import { createController } from '../controllers/create-controller.js';
 import type { Controller } from '../controllers/types.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
+import type { FetchLike } from '../http.js';
 import type { McpRegistry } from '../mcp/registry.js';
 import { statusReason } from '../mcp/registry.js';
 import { connectUserRegistry } from '../mcp/user-servers.js';
@@ -37,6 +37,14 @@ export interface RunOptions {
   maxImages?: number;
 }
 
+/** What the run needs from the command around it, so the runner never reaches into Composio. */
+export interface RunServices {
+  /** The command's HTTP stack (proxy-aware). */
+  fetch: FetchLike;
+  /** Brings the user's connected accounts in line with Composio before the run; returns the problems. */
+  checkAccounts(signal: AbortSignal): Promise<string[]>;
+}
+
 export interface RunSummary {
   runId: string;
   status: RunEndStatus;
@@ -53,22 +61,15 @@ export function newRunId(): string {
 async function prepareMcp(
   config: Config,
   store: Store,
+  services: RunServices,
   bus: RunEventBus,
   signal: AbortSignal,
 ): Promise<McpRegistry> {
-  const manager = new OAuthManager(config, store);
-  const providers = store.accounts.activeMcpConnections(config.user).map((c) => c.provider);
-  await Promise.all(
-    providers.map((p) =>
-      manager.sync(config.user, p, { signal }).catch((err: unknown) => {
-        bus.emit({
-          type: 'warning',
-          message: `could not check ${p} with Composio: ${err instanceof Error ? err.message : String(err)}`,
-        });
-      }),
-    ),
-  );
-  return connectUserRegistry(config, store, { warn: (message) => bus.emit({ type: 'warning', message }) });
+  for (const message of await services.checkAccounts(signal)) bus.emit({ type: 'warning', message });
+  return connectUserRegistry(config, store, {
+    fetch: services.fetch,
+    warn: (message) => bus.emit({ type: 'warning', message }),
+  });
 }
 
 /** Whether a provider's tools may be used now: env servers while configured, accounts while authorized. */
@@ -84,9 +85,10 @@ export async function runTask(
   config: Config,
   store: Store,
   options: RunOptions,
+  services: RunServices,
   bus: RunEventBus,
 ): Promise<RunSummary> {
-  const models = await prepareModels(config);
+  const models = await prepareModels(config, services.fetch);
   const loop = new StepLoop(bus, { maxSteps: options.maxSteps, signal: options.signal });
   const started = performance.now();
   let controller: Controller | null = null;
@@ -108,9 +110,9 @@ export async function runTask(
   };
 
   try {
-    controller = await createController(config, { startUrl: options.startUrl });
+    controller = await createController(config, { startUrl: options.startUrl, fetch: services.fetch });
     await controller.start(options.signal);
-    registry = options.useMcp ? await prepareMcp(config, store, bus, options.signal) : null;
+    registry = options.useMcp ? await prepareMcp(config, store, services, bus, options.signal) : null;
     const built = buildAgent({
       task: options.task,
       user: config.user,

@@ -5,9 +5,9 @@
  */
 import { providerInfo } from '../../composio/catalogue.js';
 import { ConnectFlow } from '../../composio/connect-flow.js';
-import { OAuthManager } from '../../composio/oauth-manager.js';
 import { UsageError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
+import { accountManager } from '../accounts.js';
 import { openInBrowser, shouldOpenBrowser } from '../browser.js';
 import type { CommandHandler } from '../context.js';
 import { rebuildRegistryAndListTools } from '../tools-after-connect.js';
@@ -25,7 +25,7 @@ export const connectCommand: CommandHandler = async (ctx, args, options) => {
   const timeoutMs = parseTimeoutSeconds(options.timeout) * 1000;
   const { config, output, signal } = ctx;
   const store = ctx.store();
-  const manager = new OAuthManager(config, store, { notify: (line) => output.info(`  ${line}`) });
+  const manager = accountManager(ctx, { notify: (line) => output.info(`  ${line}`) });
   const openLinks = options.browser !== false && shouldOpenBrowser(config);
   const flow = new ConnectFlow(config, store, manager, {
     progress: (line) => output.info(line.startsWith('\n') ? line : `  ${line}`),

@@ -4,7 +4,7 @@ import { callbackAddress } from '../../composio/callback-server.js';
 import { KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
 import { ComposioApi } from '../../composio/composio-api.js';
 import { composioDebugLog } from '../../composio/debug-log.js';
-import { OAuthManager } from '../../composio/oauth-manager.js';
+import { accountManager } from '../accounts.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 
 function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
@@ -13,6 +13,7 @@ function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
     baseUrl: ctx.config.composio.baseUrl,
     maxRetries,
     debugLog: composioDebugLog(ctx.config),
+    fetch: ctx.http.fetch,
   });
 }
 
@@ -25,7 +26,7 @@ export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
   const { config } = ctx;
   // The same rules connect applies: a redirect connect would refuse is refused here too.
   const address = callbackAddress(config.composio.redirect);
-  const manager = new OAuthManager(config, ctx.store());
+  const manager = accountManager(ctx);
   const authConfig = await manager.findAuthConfig(info, ctx.signal);
   const existing = authConfig
     ? await manager.activeAccountFor(config.user, authConfig.id, ctx.signal)

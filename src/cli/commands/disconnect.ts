@@ -1,12 +1,12 @@
 /** gagent disconnect <provider> [--revoke]: unauthorized at once, locally; --revoke also deletes the account at Composio. */
 import { providerInfo } from '../../composio/catalogue.js';
-import { OAuthManager } from '../../composio/oauth-manager.js';
+import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
 
 export const disconnectCommand: CommandHandler = async (ctx, args, options) => {
   const info = providerInfo(args[0] ?? '');
   const { config, output } = ctx;
-  const manager = new OAuthManager(config, ctx.store());
+  const manager = accountManager(ctx);
   const result = await manager.disconnect(config.user, info.provider, {
     revoke: options.revoke === true,
     signal: ctx.signal,

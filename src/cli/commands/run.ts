@@ -7,8 +7,9 @@ import { UsageError } from '../../errors.js';
 import { RunEventBus } from '../../runner/event-bus.js';
 import { historyWriter } from '../../runner/history-writer.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
-import { newRunId, runTask } from '../../runner/run-task.js';
-import type { CommandHandler } from '../context.js';
+import { newRunId, type RunServices, runTask } from '../../runner/run-task.js';
+import { accountManager } from '../accounts.js';
+import type { CommandContext, CommandHandler } from '../context.js';
 
 function parseMaxSteps(raw: unknown): number {
   const n = Number(raw ?? 30);
@@ -26,6 +27,25 @@ function parseStartUrl(raw: unknown): string | undefined {
   } catch {
     throw new UsageError(`--url must be a full http(s) or file URL, got "${raw}".`);
   }
+}
+
+/** Composio is the source of truth: an account that expired since the last check is not used. */
+async function checkAccounts(ctx: CommandContext, signal: AbortSignal): Promise<string[]> {
+  const manager = accountManager(ctx);
+  const providers = ctx
+    .store()
+    .accounts.activeMcpConnections(ctx.config.user)
+    .map((c) => c.provider);
+  const problems = await Promise.all(
+    providers.map((p) =>
+      manager.sync(ctx.config.user, p, { signal }).then(
+        () => null,
+        (err: unknown) =>
+          `could not check ${p} with Composio: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    ),
+  );
+  return problems.filter((p): p is string => p !== null);
 }
 
 /** Bridges the runner's approval question to the keypress the TUI reports. */
@@ -81,6 +101,10 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   }
 
   try {
+    const services: RunServices = {
+      fetch: ctx.http.fetch,
+      checkAccounts: (signal) => checkAccounts(ctx, signal),
+    };
     const summary = await runTask(
       ctx.config,
       store,
@@ -94,6 +118,7 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
         startUrl,
         signal: abort.signal,
       },
+      services,
       bus,
     );
     await view?.exited;

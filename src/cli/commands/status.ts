@@ -6,8 +6,8 @@
  * with a warning; --refresh insists, and its failure is the command's error (3 or 4).
  */
 import { KNOWN_PROVIDERS } from '../../composio/catalogue.js';
-import { OAuthManager } from '../../composio/oauth-manager.js';
 import { errorMessage, GagentError, InterruptedError, UnreachableError } from '../../errors.js';
+import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
 
 /** How long a plain status waits for Composio before showing what it knows. */
@@ -29,11 +29,7 @@ export const statusCommand: CommandHandler = async (ctx, _args, options) => {
   const providers = store.accounts.providerStates(config.user, known).map((s) => s.provider);
   const deadline = force ? undefined : AbortSignal.timeout(BACKGROUND_CHECK_MS);
   const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
-  const manager = new OAuthManager(
-    config,
-    store,
-    force ? {} : { maxRetries: 0, requestTimeoutMs: BACKGROUND_CHECK_MS },
-  );
+  const manager = accountManager(ctx, force ? {} : { maxRetries: 0, requestTimeoutMs: BACKGROUND_CHECK_MS });
 
   const results = await Promise.allSettled(
     providers.map((provider) => manager.sync(config.user, provider, { force, signal })),

@@ -1,11 +1,11 @@
 /** gagent tools list / tools call: the MCP tools of the user's connected accounts and GAGENT_MCP_* servers. */
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
-import { OAuthManager } from '../../composio/oauth-manager.js';
 import { ExitCode, GagentError, NotAuthorizedError, UsageError } from '../../errors.js';
 import { actionName } from '../../mcp/naming.js';
 import { statusReason } from '../../mcp/registry.js';
 import { toolResultText } from '../../mcp/result-text.js';
 import { userServerConfigs } from '../../mcp/user-servers.js';
+import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
 import { toolArguments, toolParameters } from '../tool-args.js';
 import { withRegistry } from '../user-registry.js';
@@ -93,7 +93,7 @@ export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
   // Composio is the source of truth: check the account now, not 30 s ago.
   const before = userServerConfigs(config, store).find((s) => s.name === provider);
   if (before?.source === 'db' || store.accounts.providerState(config.user, provider).connectedAccountId) {
-    await new OAuthManager(config, store).sync(config.user, provider, { force: true, signal: ctx.signal });
+    await accountManager(ctx).sync(config.user, provider, { force: true, signal: ctx.signal });
   }
   const target = userServerConfigs(config, store).find((s) => s.name === provider);
   if (!target) {

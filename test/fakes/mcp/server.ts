@@ -8,6 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
@@ -44,6 +45,8 @@ export interface FakeMcpOptions {
   pageSize?: number;
   /** Answer HTTP 500 to everything: a server that never starts properly. */
   refuse?: boolean;
+  /** Serve https with this key and certificate. */
+  tls?: { key: string; cert: string };
 }
 
 export interface RecordedCall {
@@ -119,7 +122,7 @@ export async function startFakeMcpServer(options: FakeMcpOptions): Promise<FakeM
     return server;
   }
 
-  const httpServer = http.createServer(async (req, res) => {
+  const handler = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     requestHeaders.push(req.headers);
     try {
       if (options.delayMs) await sleep(options.delayMs);
@@ -163,13 +166,14 @@ export async function startFakeMcpServer(options: FakeMcpOptions): Promise<FakeM
     } catch (err) {
       if (!res.headersSent) res.writeHead(500).end(String(err));
     }
-  });
+  };
 
+  const httpServer = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler);
   await new Promise<void>((resolve) => httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = httpServer.address() as AddressInfo;
 
   return {
-    url: new URL(`http://127.0.0.1:${port}/mcp`),
+    url: new URL(`${options.tls ? 'https' : 'http'}://127.0.0.1:${port}/mcp`),
     calls,
     requestHeaders,
     sessionCount: () => sessions.size,
