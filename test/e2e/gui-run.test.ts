@@ -1,5 +1,3 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';

@@ -7,7 +7,7 @@ import { startFakeMcpServer, text } from '../fakes/mcp/server.js';
 import { unavailable } from '../helpers/binaries.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
-import { type Proxy, selfSignedCertificate, startProxy } from '../helpers/proxy.js';
+import { type LoopbackProxy, selfSignedCertificate, startProxy } from '../helpers/proxy.js';
 import { modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 
 const cleanups: (() => Promise<unknown> | unknown)[] = [];
@@ -15,7 +15,7 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function proxy(): Promise<Proxy> {
+async function proxy(): Promise<LoopbackProxy> {
   const p = await startProxy();
   cleanups.push(() => p.close());
   return p;

@@ -9,7 +9,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { tempDir } from './temp.js';
 
-export interface Proxy {
+export interface LoopbackProxy {
   url: string;
   /** Every request line it logged, e.g. "GET http://127.0.0.1:4010/x HTTP/1.1" or "CONNECT 127.0.0.1:443 HTTP/1.1". */
   requests(): string[];
@@ -27,7 +27,7 @@ function freePort(): Promise<number> {
   });
 }
 
-export async function startProxy(): Promise<Proxy> {
+export async function startProxy(): Promise<LoopbackProxy> {
   const dir = tempDir('gagent-proxy-');
   const log = path.join(dir, 'tinyproxy.log');
   const port = await freePort();
