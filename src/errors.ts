@@ -53,6 +53,42 @@ export class InterruptedError extends GagentError {
   }
 }
 
+/**
+ * What an upstream's HTTP status means for gagent — the one table every client (Composio, the
+ * models, MCP servers) shares: rejected credentials (exit 3), unavailable for now (exit 4), or a
+ * refusal of this request (exit 1).
+ */
+export type HttpVerdict = 'rejected' | 'unavailable' | 'refused';
+
+export function httpVerdict(status: number): HttpVerdict {
+  if (status === 401 || status === 403) return 'rejected';
+  if (status >= 500 || status === 429 || status === 408) return 'unavailable';
+  return 'refused';
+}
+
+const VERDICT_EXIT: Record<HttpVerdict, ExitCodeValue> = {
+  rejected: ExitCode.NotAuthorized,
+  unavailable: ExitCode.Unreachable,
+  refused: ExitCode.Failure,
+};
+
+export function exitCodeForStatus(status: number): ExitCodeValue {
+  return VERDICT_EXIT[httpVerdict(status)];
+}
+
+/** The error for an upstream's HTTP status, with the exit code its verdict means. */
+export function httpStatusError(
+  status: number,
+  message: string,
+  hint?: string,
+  options?: { cause?: unknown },
+): GagentError {
+  const verdict = httpVerdict(status);
+  if (verdict === 'rejected') return new NotAuthorizedError(message, hint, options);
+  if (verdict === 'unavailable') return new UnreachableError(message, hint, options);
+  return new GagentError(message, VERDICT_EXIT[verdict], hint, options);
+}
+
 export function errorMessage(err: unknown): string {
   if (err instanceof Error) return err.message;
   return String(err);

@@ -5,6 +5,7 @@
  */
 import { type ImageBudget, prepareForModel, type Size } from '../controllers/screenshot-scaling.js';
 import { ActionNotSupportedError, type Controller } from '../controllers/types.js';
+import type { ActionCall, StepKind, StepOutcome } from '../domain/run.js';
 import { GagentError, InterruptedError, UnreachableError } from '../errors.js';
 import type { ActionRegistry } from './actions/registry.js';
 import type { ActionResult, McpAction } from './actions/types.js';
@@ -16,7 +17,6 @@ import {
 } from './approval.js';
 import { type Grounder, GroundingError } from './grounding.js';
 import { type McpAgent, type McpCounters, resultText } from './mcp-agent.js';
-import type { ActionCall, StepKind, StepOutcome } from './outcome.js';
 import { fenceUntrusted } from './prompts.js';
 import type { Worker, WorkerObserver } from './worker.js';
 

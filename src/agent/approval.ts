@@ -4,9 +4,10 @@
  * with GAGENT_MCP_<NAME>_TRUST=read-only-hints). Otherwise it needs a remembered "always" for this
  * exact definition, --yes, or a person's answer. Nobody to ask means denied, and the model is told.
  */
+
+import type { ApprovalBy, ApprovalRecord } from '../domain/run.js';
 import { definitionChanges, definitionDigest, type ToolDefinition } from '../mcp/tool-definition.js';
 import type { McpAction } from './actions/types.js';
-import type { ApprovalBy } from './outcome.js';
 
 export type { ApprovalBy };
 
@@ -28,12 +29,8 @@ export type ApprovalAnswer = 'once' | 'always' | 'deny';
 
 export type AskApproval = (request: ApprovalRequest, signal?: AbortSignal) => Promise<ApprovalAnswer>;
 
-export interface ApprovalDecision {
-  approved: boolean;
-  by: ApprovalBy;
-  /** The user chose "always": the approval was remembered. */
-  remembered?: boolean;
-}
+/** A decision: allowed or not, who decided, and whether an "always" was remembered. */
+export type ApprovalDecision = ApprovalRecord;
 
 /** The user's remembered approvals (the database, in a run); the policy never sees SQL. */
 export interface ApprovalMemory {

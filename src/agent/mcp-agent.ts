@@ -4,8 +4,8 @@
  * last outcome, handed to the next prompt exactly once.
  */
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import type { McpCallSummary } from '../domain/run.js';
 import { toolResultText } from '../mcp/result-text.js';
-import type { McpCallSummary } from './outcome.js';
 import { mcpOutcomeBlock } from './prompts.js';
 
 export interface McpCallRecord extends McpCallSummary {

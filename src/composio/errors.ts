@@ -6,6 +6,8 @@
 import {
   errorMessage,
   GagentError,
+  httpStatusError,
+  httpVerdict,
   InterruptedError,
   isNetworkError,
   NotAuthorizedError,
@@ -58,15 +60,19 @@ export function mapComposioError(err: unknown, doing: string, baseUrl: string): 
   // Our own abort (Ctrl+C) reaches us as the SDK's cancellation error.
   if (w.names.some((n) => /RequestCancelled|REQUEST_CANCELLED|APIUserAbortError|AbortError/.test(n)))
     return new InterruptedError();
-  if (w.status === 401 || w.status === 403) {
-    return new NotAuthorizedError(
+  if (w.status !== undefined && httpVerdict(w.status) === 'rejected') {
+    return httpStatusError(
+      w.status,
       `Composio rejected the API key (HTTP ${w.status}) while ${doing}: ${detail}`,
       KEY_HINT,
-      { cause: err },
+      {
+        cause: err,
+      },
     );
   }
-  if (w.status !== undefined && (w.status >= 500 || w.status === 429 || w.status === 408)) {
-    return new UnreachableError(
+  if (w.status !== undefined && httpVerdict(w.status) === 'unavailable') {
+    return httpStatusError(
+      w.status,
       `Composio at ${host} is unavailable (HTTP ${w.status}) while ${doing}: ${detail}`,
       'Try again in a moment.',
       { cause: err },
@@ -82,7 +88,7 @@ export function mapComposioError(err: unknown, doing: string, baseUrl: string): 
     );
   }
   if (w.status !== undefined) {
-    return new GagentError(`Composio refused ${doing} (HTTP ${w.status}): ${detail}`, undefined, undefined, {
+    return httpStatusError(w.status, `Composio refused ${doing} (HTTP ${w.status}): ${detail}`, undefined, {
       cause: err,
     });
   }

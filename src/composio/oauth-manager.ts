@@ -4,9 +4,9 @@
  * The freshness lives in sync_state because every gagent process is short-lived.
  */
 import type { Config } from '../config.js';
+import type { AccountStatus } from '../domain/accounts.js';
 import { GagentError, InterruptedError, NotAuthorizedError } from '../errors.js';
 import type { FetchLike } from '../http.js';
-import type { AccountStatus } from '../store/schema.js';
 import type { Store } from '../store/store.js';
 import { isFresh } from '../store/sync.js';
 import { type ProviderInfo, providerInfo } from './catalogue.js';

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
+import { unhandledAction } from '../domain/screen.js';
 import { GagentError } from '../errors.js';
 import { findExecutable } from './find-executable.js';
 import { normalizeKey } from './keys.js';
@@ -246,6 +247,8 @@ export class BrowserController implements Controller {
       case 'wait':
         await page.waitForTimeout(action.seconds * 1000);
         return;
+      default:
+        unhandledAction(action);
     }
     // Let an event handler start a navigation (a form submit does so asynchronously), then let it finish.
     await page.waitForTimeout(this.options.settleMs ?? 150);

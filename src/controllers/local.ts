@@ -6,6 +6,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Key as NutKey } from '@nut-tree-fork/nut-js';
+import { unhandledAction } from '../domain/screen.js';
 import { GagentError, InterruptedError } from '../errors.js';
 import { clipboardWriter, writeClipboard } from './clipboard.js';
 import { normalizeKey } from './keys.js';
@@ -261,6 +262,8 @@ export class LocalController implements Controller {
           Promise.reject(new InterruptedError()),
         );
         return;
+      default:
+        unhandledAction(action);
     }
   }
 

@@ -4,6 +4,8 @@
  * quote, backslash, newline or Unicode trick can leave the literal); key names are checked
  * against pyautogui's list; the program imports what it uses (Agent S relied on ambient globals).
  */
+
+import { unhandledAction } from '../domain/screen.js';
 import { normalizeKey } from './keys.js';
 import type { ScreenAction } from './types.js';
 
@@ -97,6 +99,8 @@ function body(action: ScreenAction): string[] {
       return launcher(action.type === 'open' ? action.target : action.app);
     case 'wait':
       return [`time.sleep(${Math.max(0, Math.min(60, action.seconds))})`];
+    default:
+      return unhandledAction(action);
   }
 }
 

@@ -1,28 +1,8 @@
-/**
- * The structured actions a controller executes. The agent grounds descriptions to pixels and
- * hands over one of these; no controller ever receives code from the model.
- * Coordinates are screen pixels of the controller's own screen (see Screenshot.width/height).
- * Key names follow pyautogui ('ctrl', 'shift', 'enter', 'a', 'f5', ...); each controller maps them.
- */
+/** What a screen controller is: screenshots in, structured actions (domain/screen.ts) out. */
 import type { ControllerName } from '../config.js';
+import type { ScreenAction } from '../domain/screen.js';
 
-export type MouseButton = 'left' | 'middle' | 'right';
-
-export interface Point {
-  x: number;
-  y: number;
-}
-
-export type ScreenAction =
-  | { type: 'click'; at: Point; clicks: number; button: MouseButton; holdKeys: string[] }
-  | { type: 'type'; text: string; at?: Point; overwrite: boolean; enter: boolean }
-  | { type: 'scroll'; at: Point; clicks: number; horizontal: boolean }
-  | { type: 'drag'; from: Point; to: Point; holdKeys: string[] }
-  | { type: 'hotkey'; keys: string[] }
-  | { type: 'hold_and_press'; holdKeys: string[]; pressKeys: string[] }
-  | { type: 'open'; target: string }
-  | { type: 'switch_app'; app: string }
-  | { type: 'wait'; seconds: number };
+export type { MouseButton, Point, ScreenAction } from '../domain/screen.js';
 
 export interface Screenshot {
   /** PNG bytes at the screen's own resolution. */

@@ -6,9 +6,10 @@
 import {
   errorMessage,
   GagentError,
+  httpStatusError,
+  httpVerdict,
   InterruptedError,
   isNetworkError,
-  NotAuthorizedError,
   UnreachableError,
 } from '../errors.js';
 
@@ -78,31 +79,33 @@ export function mapModelError(
     );
   }
   const status = typeof e.status === 'number' ? e.status : undefined;
-  if (status === 401 || status === 403) {
-    return new NotAuthorizedError(
-      `The ${provider} model server rejected the API key (HTTP ${status}): ${providerMessage(e)}.`,
-      `Check ${keyVariable}.`,
-      {
-        cause: err,
-      },
-    );
-  }
-  if (status !== undefined && (status >= 500 || status === 429 || status === 408)) {
-    return new UnreachableError(
-      `The ${provider} model at ${host} is unavailable (HTTP ${status}): ${providerMessage(e)}.`,
-      'Try again in a moment.',
-      {
-        cause: err,
-      },
-    );
-  }
   if (status !== undefined) {
-    return new GagentError(
-      `The ${provider} model refused the request (HTTP ${status}): ${providerMessage(e)}.`,
-      undefined,
-      undefined,
-      { cause: err },
-    );
+    const detail = providerMessage(e);
+    switch (httpVerdict(status)) {
+      case 'rejected':
+        return httpStatusError(
+          status,
+          `The ${provider} model server rejected the API key (HTTP ${status}): ${detail}.`,
+          `Check ${keyVariable}.`,
+          { cause: err },
+        );
+      case 'unavailable':
+        return httpStatusError(
+          status,
+          `The ${provider} model at ${host} is unavailable (HTTP ${status}): ${detail}.`,
+          'Try again in a moment.',
+          { cause: err },
+        );
+      case 'refused':
+        return httpStatusError(
+          status,
+          `The ${provider} model refused the request (HTTP ${status}): ${detail}.`,
+          undefined,
+          {
+            cause: err,
+          },
+        );
+    }
   }
   return new GagentError(
     `The ${provider} model failed: ${errorMessage(err).replace(/\s*\{.*$/s, '')}`,

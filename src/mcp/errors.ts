@@ -6,7 +6,9 @@ import {
   ExitCode,
   type ExitCodeValue,
   errorMessage,
+  exitCodeForStatus,
   GagentError,
+  httpVerdict,
   InterruptedError,
   isNetworkError,
 } from '../errors.js';
@@ -33,51 +35,47 @@ export function classifyMcpError(
   doing: string,
 ): McpSessionError | InterruptedError {
   if (err instanceof McpSessionError || err instanceof InterruptedError) return err;
-  if (
-    err instanceof Error &&
-    (err.name === 'AbortError' || /aborted/i.test(err.message)) &&
-    !(err instanceof McpError)
-  ) {
+  if (err instanceof Error && err.name === 'AbortError' && !(err instanceof McpError)) {
     return new InterruptedError();
   }
   if (err instanceof StreamableHTTPError) {
     const status = err.code ?? 0;
-    if (status === 401 || status === 403) {
-      return new McpSessionError(
-        'unauthorized',
-        `The MCP server "${server}" refused the credentials (HTTP ${status}) while ${doing}.`,
-        ExitCode.NotAuthorized,
-        `Reconnect it with gagent connect ${server}, or check GAGENT_MCP_${server.toUpperCase()}_TOKEN / _HEADERS.`,
-        { cause: err },
-      );
-    }
+    const exitCode = exitCodeForStatus(status);
     if (status === 404 && doing !== 'connecting') {
       return new McpSessionError(
         'session_lost',
         `The MCP server "${server}" no longer knows our session.`,
         ExitCode.Unreachable,
         undefined,
-        {
-          cause: err,
-        },
-      );
-    }
-    if (status >= 500 || status === 429) {
-      return new McpSessionError(
-        'unreachable',
-        `The MCP server "${server}" answered HTTP ${status} while ${doing}.`,
-        ExitCode.Unreachable,
-        'Try again in a moment.',
         { cause: err },
       );
     }
-    return new McpSessionError(
-      'protocol',
-      `The MCP server "${server}" answered HTTP ${status} while ${doing}; is the URL a Streamable HTTP MCP endpoint?`,
-      ExitCode.Failure,
-      undefined,
-      { cause: err },
-    );
+    switch (httpVerdict(status)) {
+      case 'rejected':
+        return new McpSessionError(
+          'unauthorized',
+          `The MCP server "${server}" refused the credentials (HTTP ${status}) while ${doing}.`,
+          exitCode,
+          `Reconnect it with gagent connect ${server}, or check GAGENT_MCP_${server.toUpperCase()}_TOKEN / _HEADERS.`,
+          { cause: err },
+        );
+      case 'unavailable':
+        return new McpSessionError(
+          'unreachable',
+          `The MCP server "${server}" answered HTTP ${status} while ${doing}.`,
+          exitCode,
+          'Try again in a moment.',
+          { cause: err },
+        );
+      case 'refused':
+        return new McpSessionError(
+          'protocol',
+          `The MCP server "${server}" answered HTTP ${status} while ${doing}; is the URL a Streamable HTTP MCP endpoint?`,
+          exitCode,
+          undefined,
+          { cause: err },
+        );
+    }
   }
   if (err instanceof McpError && err.code === REQUEST_TIMEOUT) {
     return new McpSessionError(

@@ -3,11 +3,16 @@
  * writer are three consumers of these events; none of them reaches into the loop.
  */
 import type { McpCounters } from '../agent/mcp-agent.js';
-import type { ActionCall, ApprovalBy, StepKind, StepOutcome } from '../agent/outcome.js';
+import type {
+  ActionCall,
+  ApprovalBy,
+  ApprovalRecord,
+  RunEndStatus,
+  StepKind,
+  StepOutcome,
+} from '../domain/run.js';
 
-export type { ActionCall, ApprovalBy, StepKind, StepOutcome };
-
-export type RunEndStatus = 'done' | 'failed' | 'max_steps' | 'interrupted' | 'error';
+export type { ActionCall, ApprovalBy, ApprovalRecord, RunEndStatus, StepKind, StepOutcome };
 
 interface Base {
   runId: string;
@@ -59,7 +64,7 @@ export type RunEvent = Base &
         action: ActionCall | null;
         outcome: StepOutcome;
         /** For an MCP step: allowed or not, and who decided. */
-        approval: { approved: boolean; by: ApprovalBy; remembered?: boolean } | null;
+        approval: ApprovalRecord | null;
         durationMs: number;
         /** Model latency inside this step, so overhead can be told apart. */
         modelMs: number;

@@ -4,7 +4,7 @@
  * a step still in progress when the run is stopped is recorded as interrupted.
  */
 import type { Agent } from '../agent/agent.js';
-import type { ActionCall, StepKind } from '../agent/outcome.js';
+import type { ActionCall, StepKind } from '../domain/run.js';
 import { ExitCode, InterruptedError } from '../errors.js';
 import type { RunEventBus } from './event-bus.js';
 import type { RunEndStatus } from './events.js';

@@ -1,14 +1,8 @@
 /** Users, auth configs, connected accounts and MCP connections: the rows a connect writes. */
 import { and, eq, ne, sql } from 'drizzle-orm';
+import type { AccountStatus } from '../domain/accounts.js';
 import type { Db } from './open.js';
-import {
-  type AccountStatus,
-  authConfigs,
-  connectedAccounts,
-  mcpConnections,
-  syncState,
-  users,
-} from './schema.js';
+import { authConfigs, connectedAccounts, mcpConnections, syncState, users } from './schema.js';
 
 export interface FinalizeInput {
   userId: string;

@@ -1,7 +1,8 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
 import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
+import type { RunStatus, StepKind } from '../domain/run.js';
 import type { Db } from './open.js';
-import { type RunStatus, runSteps, runs, type StepKind } from './schema.js';
+import { runSteps, runs } from './schema.js';
 
 export type RunRow = typeof runs.$inferSelect;
 

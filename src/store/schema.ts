@@ -1,23 +1,8 @@
 /** The whole schema of DESIGN §4. Timestamps are ISO-8601 UTC strings. drizzle-kit generates drizzle/ from this. */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-
-/** Account states a user can see (status --json). */
-export const ACCOUNT_STATUSES = [
-  'NOT_CONNECTED',
-  'INITIATED',
-  'ACTIVE',
-  'FAILED',
-  'EXPIRED',
-  'DISCONNECTED',
-] as const;
-export type AccountStatus = (typeof ACCOUNT_STATUSES)[number];
-
-export const RUN_STATUSES = ['running', 'done', 'failed', 'max_steps', 'interrupted', 'error'] as const;
-export type RunStatus = (typeof RUN_STATUSES)[number];
-
-export const STEP_KINDS = ['gui', 'mcp'] as const;
-export type StepKind = (typeof STEP_KINDS)[number];
+import type { AccountStatus } from '../domain/accounts.js';
+import type { RunStatus, StepKind } from '../domain/run.js';
 
 const now = sql`(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))`;
 

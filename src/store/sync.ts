@@ -1,7 +1,8 @@
 /** sync_state: when (user, provider) was last checked against Composio. Lives in the DB because every CLI process is short-lived. */
 import { and, eq } from 'drizzle-orm';
+import type { AccountStatus } from '../domain/accounts.js';
 import type { Db } from './open.js';
-import { type AccountStatus, syncState } from './schema.js';
+import { syncState } from './schema.js';
 
 export type SyncRecord = typeof syncState.$inferSelect;
 

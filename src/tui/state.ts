@@ -1,6 +1,7 @@
 /** The TUI's view of a run, folded from RunEvents by a pure reducer (so it is testable without a terminal). */
+
+import type { StepKind } from '../domain/run.js';
 import type { ActionCall, RunEndStatus, RunEvent, StepOutcome } from '../runner/events.js';
-import type { StepKind } from '../store/schema.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 
 export interface FinishedStep {

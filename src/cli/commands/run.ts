@@ -3,7 +3,7 @@
  * and the history writer, consume the same event stream.
  */
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
-import { UsageError } from '../../errors.js';
+import { errorMessage, UsageError } from '../../errors.js';
 import { RunEventBus } from '../../runner/event-bus.js';
 import { historyWriter } from '../../runner/history-writer.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
@@ -76,7 +76,9 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
   const startUrl = parseStartUrl(options.url);
   const store = ctx.store();
   reapAbandonedRuns(store);
-  const bus = new RunEventBus(newRunId());
+  const bus = new RunEventBus(newRunId(), (err) =>
+    ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
+  );
   bus.subscribe(historyWriter(store, ctx.redactor));
 
   const abort = new AbortController();

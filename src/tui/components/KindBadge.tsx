@@ -1,5 +1,5 @@
 import { Text } from 'ink';
-import type { StepKind } from '../../store/schema.js';
+import type { StepKind } from '../../domain/run.js';
 
 /** GUI and MCP steps must be told apart at a glance. */
 export function KindBadge({ kind }: { kind: StepKind }) {

@@ -1,14 +1,32 @@
-/** What one step did: shown to the user, saved in run_steps.outcome, and summarized for the model. */
-import type { ScreenAction } from '../controllers/types.js';
+/**
+ * What a run is made of, as every layer sees it — the step's kind, the action called, its outcome,
+ * who allowed an MCP call, how a run ended. Shown to the user, saved in history, summarized for the
+ * model. Types only: no behaviour, no imports from any layer.
+ */
+import type { ScreenAction } from './screen.js';
 
-export type StepKind = 'gui' | 'mcp';
+export const STEP_KINDS = ['gui', 'mcp'] as const;
+export type StepKind = (typeof STEP_KINDS)[number];
 
-/** Who allowed or refused an MCP call: the tool's trusted read-only claim, a remembered "always", the user, --yes, or the headless policy. */
-export type ApprovalBy = 'read-only' | 'remembered' | 'user' | 'flag' | 'policy';
+export const RUN_STATUSES = ['running', 'done', 'failed', 'max_steps', 'interrupted', 'error'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** How a run ended (every run status but running). */
+export type RunEndStatus = Exclude<RunStatus, 'running'>;
 
 export interface ActionCall {
   name: string;
   args: Record<string, unknown>;
+}
+
+/** Who allowed or refused an MCP call: the tool's trusted read-only claim, a remembered "always", the user, --yes, or the headless policy. */
+export type ApprovalBy = 'read-only' | 'remembered' | 'user' | 'flag' | 'policy';
+
+export interface ApprovalRecord {
+  approved: boolean;
+  by: ApprovalBy;
+  /** The user chose "always": the approval was remembered. */
+  remembered?: boolean;
 }
 
 /** One MCP tool call as the user and the model see it. */
