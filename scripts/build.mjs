@@ -39,6 +39,9 @@ await build({
     js: "import { createRequire as __gagentCreateRequire } from 'node:module'; const require = __gagentCreateRequire(import.meta.url);",
   },
   legalComments: 'none',
+  // Maps beside the chunks: with GAGENT_DEBUG=1 the launcher turns them on, so stack traces
+  // point at src/…ts lines instead of hashed bundle chunks (off otherwise: nothing to load).
+  sourcemap: 'linked',
   logLevel: 'warning',
 });
 

@@ -9,6 +9,7 @@
 import path from 'node:path';
 import envPaths from 'env-paths';
 import { type EnvMcpServer, parseMcpServers } from './config/mcp-servers.js';
+import { baseUrlVariable, keyVariable, MODEL_PROVIDERS } from './config/model-providers.js';
 import {
   type Env,
   type ModelProviderName,
@@ -25,7 +26,7 @@ import { childEnvironment, envSecrets } from './config/secrets.js';
 import { UsageError } from './errors.js';
 import type { ProxySettings } from './http.js';
 
-export { DEFAULT_MODEL_BASE_URLS, groundingCredentials, modelCredentials } from './config/endpoints.js';
+export { groundingCredentials, modelCredentials } from './config/endpoints.js';
 export { type EnvMcpServer, MCP_TRUST_LEVELS, type McpTrust } from './config/mcp-servers.js';
 export {
   MODEL_PROVIDERS,
@@ -70,8 +71,8 @@ export interface Config {
   readonly composio: ComposioConfig;
   readonly mcpServers: EnvMcpServer[];
   readonly model?: ModelSpec;
-  readonly openai: EndpointCredentials;
-  readonly anthropic: EndpointCredentials;
+  /** Each model provider's key and base URL (OPENAI_API_KEY, ANTHROPIC_BASE_URL, …), parsed when read. */
+  readonly modelEndpoints: Record<ModelProviderName, EndpointCredentials>;
   readonly grounding?: GroundingConfig;
   /** One deadline for all of a step's model requests (GAGENT_MODEL_TIMEOUT seconds; default 120). */
   readonly modelTimeoutMs: number;
@@ -169,11 +170,20 @@ function controllerName(flags: ConfigFlags, env: Env): ControllerName {
 }
 
 function endpoint(env: Env, provider: ModelProviderName): EndpointCredentials {
-  const prefix = provider === 'openai' ? 'OPENAI' : 'ANTHROPIC';
   return {
-    apiKey: nonEmpty(env[`${prefix}_API_KEY`]),
-    baseUrl: httpUrl(nonEmpty(env[`${prefix}_BASE_URL`]), `${prefix}_BASE_URL`),
+    apiKey: nonEmpty(env[keyVariable(provider)]),
+    baseUrl: httpUrl(nonEmpty(env[baseUrlVariable(provider)]), baseUrlVariable(provider)),
   };
+}
+
+/** One lazily parsed endpoint per provider: a bad ANTHROPIC_BASE_URL never stops an OpenAI run. */
+function modelEndpoints(env: Env): Record<ModelProviderName, EndpointCredentials> {
+  const out = {} as Record<ModelProviderName, EndpointCredentials>;
+  for (const provider of MODEL_PROVIDERS) {
+    const read = lazily(() => endpoint(env, provider));
+    Object.defineProperty(out, provider, { get: read, enumerable: true });
+  }
+  return out;
 }
 
 export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Config {
@@ -188,8 +198,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     const raw = nonEmpty(flags.model) ?? nonEmpty(env.GAGENT_MODEL);
     return raw ? parseModelSpec(raw, flags.model ? '--model' : 'GAGENT_MODEL') : undefined;
   });
-  const openai = lazily(() => endpoint(env, 'openai'));
-  const anthropic = lazily(() => endpoint(env, 'anthropic'));
+  const endpoints = modelEndpoints(env);
   const grounding = lazily(() => groundingConfig(flags, env));
   const modelTimeoutMs = lazily(
     () => (parsePositiveInt(nonEmpty(env.GAGENT_MODEL_TIMEOUT), 'GAGENT_MODEL_TIMEOUT') ?? 120) * 1000,
@@ -225,12 +234,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     get model() {
       return model();
     },
-    get openai() {
-      return openai();
-    },
-    get anthropic() {
-      return anthropic();
-    },
+    modelEndpoints: endpoints,
     get grounding() {
       return grounding();
     },

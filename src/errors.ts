@@ -1,4 +1,4 @@
-/** Exit codes of DESIGN §2; scripts rely on them, so they never change meaning. */
+/** Exit codes (README, Exit codes); scripts rely on them, so they never change meaning. */
 export const ExitCode = {
   Ok: 0,
   Failure: 1,

@@ -1,4 +1,4 @@
-/** Secrets never reach output unredacted (DESIGN §9). Everything printed passes through a Redactor. */
+/** Secrets never reach output unredacted (ARCHITECTURE.md, Trust). Everything printed passes through a Redactor. */
 
 export const REDACTED = '[REDACTED]';
 

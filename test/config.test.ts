@@ -99,7 +99,8 @@ describe('config: only what a command uses can fail it', () => {
     expect(() => config.model).toThrow(/GAGENT_MODEL must look like openai:<model>/);
     expect(() => config.controller).toThrow(/Unknown controller "nowhere"/);
     expect(() => config.modelTimeoutMs).toThrow(/GAGENT_MODEL_TIMEOUT/);
-    expect(() => config.openai).toThrow(/OPENAI_BASE_URL is not a valid URL/);
+    expect(() => config.modelEndpoints.openai).toThrow(/OPENAI_BASE_URL is not a valid URL/);
+    expect(config.modelEndpoints.anthropic).toEqual({ apiKey: undefined, baseUrl: undefined });
   });
 
   it('keeps secrets for the redactor even when the variable around them is malformed', () => {

@@ -22,8 +22,9 @@ export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new InterruptedError();
 }
 
-export type CommandHandler = (
+/** A command's implementation: positional arguments, and the options the command declared. */
+export type CommandHandler<Options = Record<string, unknown>> = (
   ctx: CommandContext,
   args: string[],
-  options: Record<string, unknown>,
+  options: Options,
 ) => Promise<number>;

@@ -6,31 +6,9 @@ import { Redactor } from '../redact.js';
 import { busyError, isBusyError } from '../store/open.js';
 import { Store } from '../store/store.js';
 import type { CommandContext, CommandHandler } from './context.js';
-import type { CommandName, Invocation } from './main.js';
+import { handlers } from './definitions.js';
+import type { Invocation } from './main.js';
 import { Output } from './output.js';
-
-/** Each command's module is imported only when that command runs. */
-const HANDLERS: Record<CommandName, () => Promise<CommandHandler>> = {
-  connect: async () => (await import('./commands/connect.js')).connectCommand,
-  disconnect: async () => (await import('./commands/disconnect.js')).disconnectCommand,
-  status: async () => (await import('./commands/status.js')).statusCommand,
-  run: async () => (await import('./commands/run.js')).runCommand,
-  'runs-list': async () => (await import('./commands/runs.js')).runsListCommand,
-  'runs-show': async () => (await import('./commands/runs.js')).runsShowCommand,
-  'runs-delete': async () => (await import('./commands/runs.js')).runsDeleteCommand,
-  'runs-prune': async () => (await import('./commands/runs.js')).runsPruneCommand,
-  'approvals-list': async () => (await import('./commands/approvals.js')).approvalsListCommand,
-  'approvals-revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,
-  'tools-list': async () => (await import('./commands/tools.js')).toolsListCommand,
-  'tools-call': async () => (await import('./commands/tools.js')).toolsCallCommand,
-  'debug-mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,
-  'debug-redirect': async () => (await import('./commands/debug-composio.js')).debugRedirectCommand,
-  'debug-composio-ping': async () => (await import('./commands/debug-composio.js')).debugComposioPingCommand,
-  'debug-auth-configs': async () => (await import('./commands/debug-composio.js')).debugAuthConfigsCommand,
-  'debug-connected-accounts': async () =>
-    (await import('./commands/debug-composio.js')).debugConnectedAccountsCommand,
-  'debug-db': async () => (await import('./commands/debug-db.js')).debugDbCommand,
-};
 
 function configFlags(options: Record<string, unknown>): ConfigFlags {
   const pick = (key: string) => (typeof options[key] === 'string' ? (options[key] as string) : undefined);
@@ -83,7 +61,7 @@ export async function execute(invocation: Invocation): Promise<number> {
         return store;
       },
     };
-    const handler = await HANDLERS[invocation.name]();
+    const handler = (await handlers[invocation.path]()) as CommandHandler;
     return await handler(ctx, invocation.args, invocation.options);
   } catch (err) {
     // After Ctrl+C, whatever the interrupted operation threw, the answer is "interrupted" (130).

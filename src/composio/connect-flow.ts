@@ -1,5 +1,5 @@
 /**
- * The connect flow's first five stages (DESIGN §5), as a service any front end can drive (the CLI
+ * The connect flow's first five stages (ARCHITECTURE.md, Connect), as a service any front end can drive (the CLI
  * today, the HTTP server later): (1) a loopback callback server with a random state, recorded so
  * a crash can be resumed; (2) Composio's link, opened for the user; (3) the callback or polling,
  * whichever comes first, or another gagent process finishing the same connect; (4) finalize in

@@ -1,12 +1,6 @@
 /** Which key goes to which model endpoint: each key only to its own service. */
 import type { Config, EndpointCredentials, GroundingConfig } from '../config.js';
-import type { ModelProviderName } from './parse.js';
-
-/** Where each provider's SDK sends requests when no base URL is set. */
-export const DEFAULT_MODEL_BASE_URLS: Record<ModelProviderName, string> = {
-  openai: 'https://api.openai.com/v1',
-  anthropic: 'https://api.anthropic.com',
-};
+import { MODEL_PROVIDER_CATALOGUE, type ModelProviderName } from './model-providers.js';
 
 function originOf(url: string): string | null {
   try {
@@ -18,7 +12,7 @@ function originOf(url: string): string | null {
 
 /** The key and base URL of a provider, as the main model uses them. */
 export function modelCredentials(config: Config, provider: ModelProviderName): EndpointCredentials {
-  return provider === 'openai' ? config.openai : config.anthropic;
+  return config.modelEndpoints[provider];
 }
 
 /**
@@ -29,7 +23,7 @@ export function modelCredentials(config: Config, provider: ModelProviderName): E
 export function groundingCredentials(config: Config, grounding: GroundingConfig): EndpointCredentials {
   const provider = grounding.model.provider;
   const own = modelCredentials(config, provider);
-  const ownBase = own.baseUrl ?? DEFAULT_MODEL_BASE_URLS[provider];
+  const ownBase = own.baseUrl ?? MODEL_PROVIDER_CATALOGUE[provider].defaultBaseUrl;
   const baseUrl = grounding.baseUrl ?? own.baseUrl;
   if (grounding.apiKey) return { apiKey: grounding.apiKey, baseUrl };
   const sameHome = originOf(baseUrl ?? ownBase) === originOf(ownBase);

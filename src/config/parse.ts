@@ -8,8 +8,9 @@ import { UsageError } from '../errors.js';
 
 export type Env = Record<string, string | undefined>;
 
-export const MODEL_PROVIDERS = ['openai', 'anthropic'] as const;
-export type ModelProviderName = (typeof MODEL_PROVIDERS)[number];
+import { isModelProvider, MODEL_PROVIDERS, type ModelProviderName } from './model-providers.js';
+
+export { MODEL_PROVIDERS, type ModelProviderName };
 
 export interface ModelSpec {
   provider: ModelProviderName;
@@ -40,13 +41,13 @@ export function parseHttpUrl(value: string, name: string): URL {
 export function parseModelSpec(value: string, name: string): ModelSpec {
   const match = /^([a-z]+):(.+)$/.exec(value.trim());
   const provider = match?.[1];
-  if (!match || !provider || !(MODEL_PROVIDERS as readonly string[]).includes(provider)) {
+  if (!match || !provider || !isModelProvider(provider)) {
     throw new UsageError(
-      `${name} must look like openai:<model> or anthropic:<model>, got "${value}".`,
+      `${name} must look like ${MODEL_PROVIDERS.map((p) => `${p}:<model>`).join(' or ')}, got "${value}".`,
       'For example: openai:gpt-4o or anthropic:claude-sonnet-4-5.',
     );
   }
-  return { provider: provider as ModelProviderName, model: (match[2] ?? '').trim() };
+  return { provider, model: (match[2] ?? '').trim() };
 }
 
 export function parsePositiveInt(value: string | undefined, name: string): number | undefined {

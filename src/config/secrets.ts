@@ -5,13 +5,13 @@
  */
 import { isSecretName } from '../redact.js';
 import { envMcpFields } from './mcp-servers.js';
+import { keyVariable, MODEL_PROVIDER_CATALOGUE, MODEL_PROVIDERS } from './model-providers.js';
 import { type Env, nonEmpty } from './parse.js';
 
 const SECRET_VARIABLES = [
   'COMPOSIO_API_KEY',
   'COMPOSIO_TOKEN',
-  'OPENAI_API_KEY',
-  'ANTHROPIC_API_KEY',
+  ...MODEL_PROVIDERS.map(keyVariable),
   'GAGENT_GROUNDING_API_KEY',
   'GAGENT_SERVE_TOKEN',
 ];
@@ -53,7 +53,11 @@ export function envSecrets(env: Env): string[] {
 }
 
 /** Variables that are gagent's own configuration or credentials: no child process needs them. */
-const GAGENT_VARIABLE = /^(GAGENT_|COMPOSIO_|OPENAI_|ANTHROPIC_|DB_URL$)/;
+const GAGENT_VARIABLE = new RegExp(
+  `^(GAGENT_|COMPOSIO_|${Object.values(MODEL_PROVIDER_CATALOGUE)
+    .map((p) => `${p.envPrefix}_`)
+    .join('|')}|DB_URL$)`,
+);
 
 export function childEnvironment(env: Env, secrets: readonly string[]): Record<string, string> {
   const out: Record<string, string> = {};

@@ -1,3 +1,4 @@
+import type { FetchLike } from '../http.js';
 /** One interface for every model: messages of text and images in, text and token usage out. */
 
 export type ImageMediaType = 'image/png' | 'image/jpeg';
@@ -28,6 +29,22 @@ export interface Completion {
   usage: TokenUsage;
   model: string;
   durationMs: number;
+}
+
+/** What every provider adapter is built from (src/llm/providers/<name>.ts exports `create(options)`). */
+export interface ProviderOptions {
+  /** The catalogue name (openai, anthropic, …) and how it reads to a person. */
+  provider: string;
+  label: string;
+  model: string;
+  apiKey: string;
+  baseUrl?: string;
+  timeoutMs: number;
+  maxRetries: number;
+  /** Which variable holds the key, for error messages. */
+  keyVariable: string;
+  /** The command's HTTP stack (proxy-aware); the SDK's own fetch otherwise. */
+  fetch?: FetchLike;
 }
 
 export interface ModelProvider {

@@ -1,4 +1,4 @@
-/** The whole schema of DESIGN §4. Timestamps are ISO-8601 UTC strings. drizzle-kit generates drizzle/ from this. */
+/** The whole schema (ARCHITECTURE.md, Data). Timestamps are ISO-8601 UTC strings. drizzle-kit generates drizzle/ from this. */
 import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { AccountStatus } from '../domain/accounts.js';

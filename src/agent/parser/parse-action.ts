@@ -1,6 +1,6 @@
 /**
  * The model's reply → one validated action call, or a format error to feed back. Never evaluates
- * anything and has no side effects: no handler runs and nothing is grounded here (DESIGN §6).
+ * anything and has no side effects: no handler runs and nothing is grounded here (ARCHITECTURE.md, Run).
  */
 import type { ActionRegistry } from '../actions/registry.js';
 import type { Action } from '../actions/types.js';

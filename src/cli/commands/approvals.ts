@@ -2,6 +2,7 @@
 import { UsageError } from '../../errors.js';
 import type { ToolApprovalRow } from '../../store/approvals.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
@@ -15,7 +16,7 @@ function approvalJson(row: ToolApprovalRow) {
   };
 }
 
-export const approvalsListCommand: CommandHandler = async (ctx) => {
+export const approvalsListCommand: CommandHandler<OptionsOf<'approvals list'>> = async (ctx) => {
   const rows = ctx.store().approvals.list(ctx.config.user);
   ctx.output.result({ user: ctx.config.user, approvals: rows.map(approvalJson) }, () =>
     rows.length === 0
@@ -31,7 +32,7 @@ export const approvalsListCommand: CommandHandler = async (ctx) => {
   return 0;
 };
 
-export const approvalsRevokeCommand: CommandHandler = async (ctx, args) => {
+export const approvalsRevokeCommand: CommandHandler<OptionsOf<'approvals revoke'>> = async (ctx, args) => {
   const [server = '', tool] = args;
   if (!NAME.test(server) || (tool !== undefined && !NAME.test(tool))) {
     throw new UsageError(

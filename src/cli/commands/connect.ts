@@ -10,6 +10,7 @@ import { redactUrl } from '../../redact.js';
 import { accountManager } from '../accounts.js';
 import { openInBrowser, shouldOpenBrowser } from '../browser.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 import { rebuildRegistryAndListTools } from '../tools-after-connect.js';
 
 function parseTimeoutSeconds(raw: unknown): number {
@@ -20,7 +21,7 @@ function parseTimeoutSeconds(raw: unknown): number {
   return seconds;
 }
 
-export const connectCommand: CommandHandler = async (ctx, args, options) => {
+export const connectCommand: CommandHandler<OptionsOf<'connect'>> = async (ctx, args, options) => {
   const info = providerInfo(args[0] ?? '');
   const timeoutMs = parseTimeoutSeconds(options.timeout) * 1000;
   const { config, output, signal } = ctx;

@@ -6,6 +6,7 @@ import { ComposioApi } from '../../composio/composio-api.js';
 import { composioDebugLog } from '../../composio/debug-log.js';
 import { accountManager } from '../accounts.js';
 import type { CommandContext, CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
 function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
   return ComposioApi.connect({
@@ -21,7 +22,7 @@ function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
  * What connect would do, without doing it: creating a real link would leave an INITIATED
  * account behind at Composio, so this shows the request connect would send instead.
  */
-export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
+export const debugRedirectCommand: CommandHandler<OptionsOf<'debug redirect'>> = async (ctx, args) => {
   const info = providerInfo(args[0] ?? '');
   const { config } = ctx;
   // The same rules connect applies: a redirect connect would refuse is refused here too.
@@ -69,7 +70,7 @@ export const debugRedirectCommand: CommandHandler = async (ctx, args) => {
   return 0;
 };
 
-export const debugComposioPingCommand: CommandHandler = async (ctx) => {
+export const debugComposioPingCommand: CommandHandler<OptionsOf<'debug composio-ping'>> = async (ctx) => {
   const client = await api(ctx, 0);
   const started = performance.now();
   await client.listAuthConfigs(undefined, ctx.signal);
@@ -82,7 +83,7 @@ export const debugComposioPingCommand: CommandHandler = async (ctx) => {
   return 0;
 };
 
-export const debugAuthConfigsCommand: CommandHandler = async (ctx, args) => {
+export const debugAuthConfigsCommand: CommandHandler<OptionsOf<'debug auth-configs'>> = async (ctx, args) => {
   const toolkit = args[0] ? providerInfo(args[0]).toolkitSlug : undefined;
   const configs = await (await api(ctx)).listAuthConfigs(toolkit, ctx.signal);
   const pinned = ctx.config.composio.authConfigIds;
@@ -103,7 +104,9 @@ export const debugAuthConfigsCommand: CommandHandler = async (ctx, args) => {
   return 0;
 };
 
-export const debugConnectedAccountsCommand: CommandHandler = async (ctx) => {
+export const debugConnectedAccountsCommand: CommandHandler<OptionsOf<'debug connected-accounts'>> = async (
+  ctx,
+) => {
   const { config } = ctx;
   const store = ctx.store();
   const remote = await (await api(ctx)).listAccounts({ userIds: [config.user] }, ctx.signal);

@@ -1,7 +1,8 @@
 /** gagent debug db: where the database is, its schema version, and how many rows each table holds. */
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
-export const debugDbCommand: CommandHandler = async (ctx) => {
+export const debugDbCommand: CommandHandler<OptionsOf<'debug db'>> = async (ctx) => {
   const store = ctx.store();
   const report = { path: store.path, schemaVersion: store.schemaVersion(), rows: store.rowCounts() };
   ctx.output.result(report, () =>

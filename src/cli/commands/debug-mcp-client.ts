@@ -2,9 +2,10 @@
 import { statusReason } from '../../mcp/registry.js';
 import { redactHeaders, redactUrl } from '../../redact.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 import { withRegistry } from '../user-registry.js';
 
-export const debugMcpClientCommand: CommandHandler = async (ctx) => {
+export const debugMcpClientCommand: CommandHandler<OptionsOf<'debug mcp-client'>> = async (ctx) => {
   const servers = await withRegistry(
     ctx,
     (all) => all,

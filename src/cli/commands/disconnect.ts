@@ -2,13 +2,14 @@
 import { providerInfo } from '../../composio/catalogue.js';
 import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
-export const disconnectCommand: CommandHandler = async (ctx, args, options) => {
+export const disconnectCommand: CommandHandler<OptionsOf<'disconnect'>> = async (ctx, args, options) => {
   const info = providerInfo(args[0] ?? '');
   const { config, output } = ctx;
   const manager = accountManager(ctx);
   const result = await manager.disconnect(config.user, info.provider, {
-    revoke: options.revoke === true,
+    revoke: options.revoke ?? false,
     signal: ctx.signal,
   });
   output.result(

@@ -10,6 +10,7 @@ import { reapAbandonedRuns } from '../../runner/liveness.js';
 import { newRunId, type RunServices, runTask } from '../../runner/run-task.js';
 import { accountManager } from '../accounts.js';
 import type { CommandContext, CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
 function parseMaxSteps(raw: unknown): number {
   const n = Number(raw ?? 30);
@@ -65,7 +66,7 @@ class TerminalApprovals {
   };
 }
 
-export const runCommand: CommandHandler = async (ctx, args, options) => {
+export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, options) => {
   const task = (args[0] ?? '').trim();
   if (!task)
     throw new UsageError(
@@ -113,9 +114,9 @@ export const runCommand: CommandHandler = async (ctx, args, options) => {
       {
         task,
         maxSteps,
-        reflection: options.reflection !== false,
-        useMcp: options.mcp !== false,
-        approveAll: options.yes === true,
+        reflection: options.reflection,
+        useMcp: options.mcp,
+        approveAll: options.yes ?? false,
         ask: keyboard ? approvals.ask : undefined,
         startUrl,
         signal: abort.signal,

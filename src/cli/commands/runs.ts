@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
 import type { CommandContext, CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
 function parseLimit(raw: unknown): number {
   const n = Number(raw ?? 20);
@@ -95,7 +96,7 @@ function describeOutcome(outcome: unknown): string {
   }
 }
 
-export const runsListCommand: CommandHandler = async (ctx, _args, options) => {
+export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ctx, _args, options) => {
   const limit = parseLimit(options.limit);
   reapAbandonedRuns(ctx.store());
   // Each user sees their own runs; --user (or GAGENT_USER) picks whose.
@@ -132,7 +133,7 @@ function findRun(ctx: CommandContext, wanted: string): RunRow {
   return matches[0] as RunRow;
 }
 
-export const runsShowCommand: CommandHandler = async (ctx, args) => {
+export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ctx, args) => {
   const run = findRun(ctx, args[0] ?? '');
   const steps = ctx.store().runs.steps(run.id);
   ctx.output.result({ run: runJson(run), steps: steps.map(stepJson) }, () => {
@@ -160,7 +161,7 @@ export const runsShowCommand: CommandHandler = async (ctx, args) => {
   return 0;
 };
 
-export const runsDeleteCommand: CommandHandler = async (ctx, args) => {
+export const runsDeleteCommand: CommandHandler<OptionsOf<'runs delete'>> = async (ctx, args) => {
   const run = findRun(ctx, args[0] ?? '');
   if (run.status === 'running') {
     throw new UsageError(
@@ -185,7 +186,7 @@ function parseDays(raw: unknown): number {
   return days;
 }
 
-export const runsPruneCommand: CommandHandler = async (ctx, _args, options) => {
+export const runsPruneCommand: CommandHandler<OptionsOf<'runs prune'>> = async (ctx, _args, options) => {
   const days = parseDays(options.olderThan);
   const before = new Date(Date.now() - days * 86_400_000).toISOString();
   const deleted = ctx.store().runs.prune(ctx.config.user, before);

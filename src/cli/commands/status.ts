@@ -9,6 +9,7 @@ import { KNOWN_PROVIDERS } from '../../composio/catalogue.js';
 import { errorMessage, GagentError, InterruptedError, UnreachableError } from '../../errors.js';
 import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 
 /** How long a plain status waits for Composio before showing what it knows. */
 const BACKGROUND_CHECK_MS = 4_000;
@@ -21,10 +22,10 @@ function ago(iso: string | null, nowMs: number): string {
   return `checked ${iso.slice(0, 16).replace('T', ' ')} UTC`;
 }
 
-export const statusCommand: CommandHandler = async (ctx, _args, options) => {
+export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _args, options) => {
   const { config, output } = ctx;
   const store = ctx.store();
-  const force = options.refresh === true;
+  const force = options.refresh ?? false;
   const known = KNOWN_PROVIDERS.map((p) => p.provider);
   const providers = store.accounts.providerStates(config.user, known).map((s) => s.provider);
   const deadline = force ? undefined : AbortSignal.timeout(BACKGROUND_CHECK_MS);

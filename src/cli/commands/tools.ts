@@ -7,6 +7,7 @@ import { toolResultText } from '../../mcp/result-text.js';
 import { userServerConfigs } from '../../mcp/user-servers.js';
 import { accountManager } from '../accounts.js';
 import type { CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
 import { toolArguments, toolParameters } from '../tool-args.js';
 import { withRegistry } from '../user-registry.js';
 
@@ -30,7 +31,7 @@ function toolJson(provider: string, tool: Tool, trustsHints: boolean) {
   };
 }
 
-export const toolsListCommand: CommandHandler = async (ctx) => {
+export const toolsListCommand: CommandHandler<OptionsOf<'tools list'>> = async (ctx) => {
   const report = await withRegistry(
     ctx,
     (all) => all,
@@ -84,7 +85,7 @@ function findTool(tools: readonly Tool[], provider: string, wanted: string): Too
   );
 }
 
-export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
+export const toolsCallCommand: CommandHandler<OptionsOf<'tools call'>> = async (ctx, args, options) => {
   const provider = (args[0] ?? '').toLowerCase();
   const wanted = args[1] ?? '';
   const { config, output } = ctx;
@@ -120,11 +121,7 @@ export const toolsCallCommand: CommandHandler = async (ctx, args, options) => {
           `Its tools: ${server.tools.map((t) => t.name).join(', ') || '(none)'}.`,
         );
       }
-      const toolArgs = toolArguments(
-        tool.inputSchema,
-        Array.isArray(options.arg) ? (options.arg as string[]) : [],
-        typeof options.argsJson === 'string' ? options.argsJson : undefined,
-      );
+      const toolArgs = toolArguments(tool.inputSchema, options.arg ?? [], options.argsJson);
       const result = await server.callTool(tool.name, toolArgs, ctx.signal);
       const text = toolResultText(result);
       output.result(

@@ -1,22 +1,9 @@
 /** OpenAI-compatible Chat Completions (OpenAI, vLLM, Ollama, OpenRouter, LM Studio…) through the openai SDK. */
 import type OpenAI from 'openai';
 import { z } from 'zod';
-import { GagentError } from '../errors.js';
-import type { FetchLike } from '../http.js';
-import { mapModelError } from './errors.js';
-import type { ChatMessage, Completion, CompletionRequest, ModelProvider } from './types.js';
-
-export interface ProviderOptions {
-  model: string;
-  apiKey: string;
-  baseUrl?: string;
-  timeoutMs: number;
-  maxRetries: number;
-  /** Which variable holds the key, for error messages. */
-  keyVariable: string;
-  /** The command's HTTP stack (proxy-aware); the SDK's own fetch otherwise. */
-  fetch?: FetchLike;
-}
+import { GagentError } from '../../errors.js';
+import { mapModelError } from '../errors.js';
+import type { ChatMessage, Completion, CompletionRequest, ModelProvider, ProviderOptions } from '../types.js';
 
 const responseSchema = z.object({
   model: z.string().optional(),
@@ -61,7 +48,7 @@ export class OpenAIProvider implements ModelProvider {
     private readonly client: OpenAI,
     private readonly options: ProviderOptions,
   ) {
-    this.id = `openai:${options.model}`;
+    this.id = `${options.provider}:${options.model}`;
     this.endpoint = options.baseUrl ?? 'https://api.openai.com/v1';
   }
 
@@ -99,7 +86,7 @@ export class OpenAIProvider implements ModelProvider {
         { signal: request.signal },
       );
     } catch (err) {
-      throw mapModelError(err, 'OpenAI-compatible', this.endpoint, this.options.keyVariable);
+      throw mapModelError(err, this.options.label, this.endpoint, this.options.keyVariable);
     }
     const parsed = responseSchema.safeParse(raw);
     if (!parsed.success) {
@@ -120,3 +107,6 @@ export class OpenAIProvider implements ModelProvider {
     };
   }
 }
+
+/** The adapter's entry point (see src/config/model-providers.ts). */
+export const create = (options: ProviderOptions): Promise<ModelProvider> => OpenAIProvider.create(options);

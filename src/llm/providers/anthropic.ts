@@ -1,10 +1,9 @@
 /** Anthropic's Messages API through @anthropic-ai/sdk: system prompt at the top level, images as base64 blocks, base URL honoured. */
 import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
-import { GagentError } from '../errors.js';
-import { mapModelError } from './errors.js';
-import type { ProviderOptions } from './openai-provider.js';
-import type { ChatMessage, Completion, CompletionRequest, ModelProvider } from './types.js';
+import { GagentError } from '../../errors.js';
+import { mapModelError } from '../errors.js';
+import type { ChatMessage, Completion, CompletionRequest, ModelProvider, ProviderOptions } from '../types.js';
 
 const responseSchema = z.object({
   model: z.string().optional(),
@@ -50,7 +49,7 @@ export class AnthropicProvider implements ModelProvider {
     private readonly client: Anthropic,
     private readonly options: ProviderOptions,
   ) {
-    this.id = `anthropic:${options.model}`;
+    this.id = `${options.provider}:${options.model}`;
     this.endpoint = options.baseUrl ?? 'https://api.anthropic.com';
   }
 
@@ -87,7 +86,7 @@ export class AnthropicProvider implements ModelProvider {
         { signal: request.signal },
       );
     } catch (err) {
-      throw mapModelError(err, 'Anthropic', this.endpoint, this.options.keyVariable);
+      throw mapModelError(err, this.options.label, this.endpoint, this.options.keyVariable);
     }
     const parsed = responseSchema.safeParse(raw);
     if (!parsed.success) {
@@ -108,3 +107,6 @@ export class AnthropicProvider implements ModelProvider {
     };
   }
 }
+
+/** The adapter's entry point (see src/config/model-providers.ts). */
+export const create = (options: ProviderOptions): Promise<ModelProvider> => AnthropicProvider.create(options);

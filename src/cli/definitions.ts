@@ -1,0 +1,177 @@
+/**
+ * Every command, declared once: its words, arguments and options (typed by commander's
+ * extra-typings, so each handler receives exactly the options it declared), and where its
+ * implementation lives (imported only when that command runs: --help and --version load none).
+ */
+import { Command, Option } from '@commander-js/extra-typings';
+import type { CommandHandler } from './context.js';
+
+const userOption = () => new Option('--user <id>', 'user id (default: $GAGENT_USER, else "singleton")');
+const jsonOption = () => new Option('--json', 'print one JSON document (JSONL events for run)');
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+export const define = {
+  connect: () =>
+    new Command('connect')
+      .description("connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug)")
+      .argument('<provider>', 'gmail, slack, or another Composio toolkit slug')
+      .addOption(userOption())
+      .option(
+        '--no-browser',
+        'print the link instead of opening a browser; completes by polling (SSH-friendly)',
+      )
+      .option('--timeout <seconds>', 'how long to wait for the authorization', '300')
+      .addOption(jsonOption()),
+  disconnect: () =>
+    new Command('disconnect')
+      .description('disconnect an account: its tools are unavailable at once')
+      .argument('<provider>', 'the provider to disconnect')
+      .addOption(userOption())
+      .option('--revoke', 'also delete the account at Composio')
+      .addOption(jsonOption()),
+  status: () =>
+    new Command('status')
+      .description('show connected accounts (checks Composio at most every 30 s)')
+      .addOption(userOption())
+      .option('--refresh', 'ask Composio now, even if the last check is recent')
+      .addOption(jsonOption()),
+  run: () =>
+    new Command('run')
+      .description('run a task: GUI steps on the screen, MCP steps through connected accounts')
+      .argument('<task>', 'what to do, in plain words')
+      .addOption(userOption())
+      .option('--model <spec>', 'openai:<model> or anthropic:<model> (default: $GAGENT_MODEL)')
+      .option(
+        '--grounding-model <spec>',
+        'a separate grounding model (default: the main model grounds itself)',
+      )
+      .addOption(
+        new Option(
+          '--controller <name>',
+          'where GUI actions run (default: $GAGENT_CONTROLLER, else local)',
+        ).choices(['local', 'browser', 'osworld', 'none'] as const),
+      )
+      .option('--controller-url <url>', 'the osworld controller URL (default: $GAGENT_CONTROLLER_URL)')
+      .option('--url <url>', 'start page for the browser controller')
+      .option('--max-steps <n>', 'stop after this many steps', '30')
+      .option('--no-reflection', 'turn off the reflection agent')
+      .option('--no-mcp', 'use no connected accounts; GUI only')
+      .option('--yes', 'approve every MCP tool call without asking')
+      .addOption(jsonOption()),
+  'runs list': () =>
+    new Command('list')
+      .description('list recent runs')
+      .addOption(userOption())
+      .option('--limit <n>', 'how many runs to show', '20')
+      .addOption(jsonOption()),
+  'runs show': () =>
+    new Command('show')
+      .description('show one run step by step')
+      .argument('<id>', 'the run id (a unique prefix is enough)')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'runs delete': () =>
+    new Command('delete')
+      .description('delete one run and its steps')
+      .argument('<id>', 'the run id (a unique prefix is enough)')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'runs prune': () =>
+    new Command('prune')
+      .description('delete the runs that started more than DAYS days ago')
+      .requiredOption('--older-than <days>', 'age in days (0 deletes every finished run)')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'approvals list': () =>
+    new Command('list')
+      .description("list the user's remembered approvals")
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'approvals revoke': () =>
+    new Command('revoke')
+      .description('forget the remembered approvals of a server, or of one of its tools')
+      .argument('<server>', 'the provider or MCP server name')
+      .argument('[tool]', 'only this tool')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'tools list': () =>
+    new Command('list')
+      .description('list the tools available to the user')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'tools call': () =>
+    new Command('call')
+      .description('call one tool and print its result')
+      .argument('<provider>', 'the provider or MCP server name')
+      .argument('<tool>', 'the tool name (as listed by tools list)')
+      .option('--arg <key=value>', "an argument, read as the tool's schema says (repeatable)", collect)
+      .option('--args-json <json>', 'all arguments as one JSON object')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'debug mcp-client': () =>
+    new Command('mcp-client')
+      .description('MCP servers of the user: source, URL, headers (redacted), session, state, latency, tools')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'debug redirect': () =>
+    new Command('redirect')
+      .description('the callback URL and Composio link that connect would use')
+      .argument('<provider>', 'the provider')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'debug composio-ping': () =>
+    new Command('composio-ping')
+      .description('is Composio reachable and the key valid, with latency')
+      .addOption(jsonOption()),
+  'debug auth-configs': () =>
+    new Command('auth-configs')
+      .description("Composio's auth configs")
+      .argument('[provider]', 'only this provider')
+      .addOption(jsonOption()),
+  'debug connected-accounts': () =>
+    new Command('connected-accounts')
+      .description("Composio's view of the user's accounts beside the database's")
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'debug db': () =>
+    new Command('db').description('database path, schema version and row counts').addOption(jsonOption()),
+};
+
+export type CommandPath = keyof typeof define;
+
+/** The options a command declared, as its handler receives them. */
+export type OptionsOf<P extends CommandPath> = ReturnType<ReturnType<(typeof define)[P]>['opts']>;
+
+/** The command groups and what they are for (a group is only a word before its subcommands). */
+export const GROUPS: Record<string, string> = {
+  runs: 'the history of runs',
+  approvals: 'remembered "always" approvals of MCP tools',
+  tools: 'the MCP tools of connected accounts',
+  debug: 'look inside: registry, redirect, Composio, database',
+};
+
+/** Where each command's implementation lives; imported only when the command runs. */
+export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<OptionsOf<P>>> } = {
+  connect: async () => (await import('./commands/connect.js')).connectCommand,
+  disconnect: async () => (await import('./commands/disconnect.js')).disconnectCommand,
+  status: async () => (await import('./commands/status.js')).statusCommand,
+  run: async () => (await import('./commands/run.js')).runCommand,
+  'runs list': async () => (await import('./commands/runs.js')).runsListCommand,
+  'runs show': async () => (await import('./commands/runs.js')).runsShowCommand,
+  'runs delete': async () => (await import('./commands/runs.js')).runsDeleteCommand,
+  'runs prune': async () => (await import('./commands/runs.js')).runsPruneCommand,
+  'approvals list': async () => (await import('./commands/approvals.js')).approvalsListCommand,
+  'approvals revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,
+  'tools list': async () => (await import('./commands/tools.js')).toolsListCommand,
+  'tools call': async () => (await import('./commands/tools.js')).toolsCallCommand,
+  'debug mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,
+  'debug redirect': async () => (await import('./commands/debug-composio.js')).debugRedirectCommand,
+  'debug composio-ping': async () => (await import('./commands/debug-composio.js')).debugComposioPingCommand,
+  'debug auth-configs': async () => (await import('./commands/debug-composio.js')).debugAuthConfigsCommand,
+  'debug connected-accounts': async () =>
+    (await import('./commands/debug-composio.js')).debugConnectedAccountsCommand,
+  'debug db': async () => (await import('./commands/debug-db.js')).debugDbCommand,
+};
