@@ -19,6 +19,7 @@ import {
   parseMegabytes,
   parseModelSpec,
   parsePositiveInt,
+  parseSeconds,
   parseUser,
   resolveDbPath,
 } from './config/parse.js';
@@ -78,6 +79,8 @@ export interface Config {
   readonly modelTimeoutMs: number;
   /** The most one MCP response may make gagent hold (GAGENT_MCP_MAX_RESULT_MB; default 4). */
   readonly mcpMaxResultBytes: number;
+  /** How long an MCP server may take to connect and list its tools (GAGENT_MCP_TIMEOUT seconds; default 5). */
+  readonly mcpTimeoutMs: number;
   readonly controller: ControllerName;
   readonly controllerUrl?: string;
   /** The X DISPLAY the local controller would use, if any. */
@@ -208,6 +211,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       (parseMegabytes(nonEmpty(env.GAGENT_MCP_MAX_RESULT_MB), 'GAGENT_MCP_MAX_RESULT_MB') ?? 4) * 1024 * 1024,
     ),
   );
+  const mcpTimeoutMs = lazily(() =>
+    Math.round((parseSeconds(nonEmpty(env.GAGENT_MCP_TIMEOUT), 'GAGENT_MCP_TIMEOUT') ?? 5) * 1000),
+  );
   const controller = lazily(() => controllerName(flags, env));
   const controllerUrl = lazily(() =>
     httpUrl(nonEmpty(flags.controllerUrl) ?? nonEmpty(env.GAGENT_CONTROLLER_URL), '--controller-url'),
@@ -243,6 +249,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     get mcpMaxResultBytes() {
       return maxResultBytes();
+    },
+    get mcpTimeoutMs() {
+      return mcpTimeoutMs();
     },
     get controller() {
       return controller();

@@ -43,7 +43,9 @@ export class HttpStack {
       });
       const fetch = ((input: string | URL | Request, init?: RequestInit) =>
         undici.fetch(input as never, { ...(init as object), dispatcher } as never)) as unknown as FetchLike;
-      return { fetch, close: () => dispatcher.close() };
+      // destroy, not close: a request still in flight at the end of a command (a server that
+      // never answered) is cut, so the process ends now.
+      return { fetch, close: () => dispatcher.destroy() };
     })();
     return this.loaded;
   }

@@ -8,7 +8,7 @@ import { ActionNotSupportedError, type Controller } from '../controllers/types.j
 import type { ActionCall, StepKind, StepOutcome } from '../domain/run.js';
 import { GagentError, InterruptedError, UnreachableError } from '../errors.js';
 import type { ActionRegistry } from './actions/registry.js';
-import type { ActionResult, McpAction } from './actions/types.js';
+import type { Action, ActionResult, McpAction } from './actions/types.js';
 import {
   type ApprovalDecision,
   type ApprovalPolicy,
@@ -81,6 +81,17 @@ function summarize(outcome: StepOutcome): string {
   }
 }
 
+/** The arguments the model gave, without those that only repeat a default (so a step reads as the model wrote it). */
+function withoutDefaults(action: Action, args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(args)) {
+    const param = action.params.find((p) => p.name === name);
+    if (param?.default !== undefined && JSON.stringify(param.default) === JSON.stringify(value)) continue;
+    out[name] = value;
+  }
+  return out;
+}
+
 export class Agent {
   private readonly notes: string[] = [];
   private feedback: string | null = null;
@@ -112,6 +123,7 @@ export class Agent {
       const decision = await worker.decide({
         step,
         screenshot: image,
+        screen,
         mcpOutcome: mcp.takeOutcomeForPrompt(),
         feedback: this.feedback,
         notes: this.notes,
@@ -147,7 +159,7 @@ export class Agent {
         return finish('gui', null, { type: 'format_error', reason: decision.reason });
 
       const action = decision.action;
-      const call: ActionCall = { name: action.name, args: decision.args };
+      const call: ActionCall = { name: action.name, args: withoutDefaults(action, decision.args) };
       this.deps.observer?.onPlan?.(action.kind, decision.plan, call);
 
       if (action.kind === 'mcp') {

@@ -53,7 +53,13 @@ export class Grounder {
   ): Promise<{ point: Point; modelMs: number }> {
     const reply = await this.options.model.complete({
       messages: [
-        { role: 'user', content: [imagePart(image), { type: 'text', text: groundingPrompt(description) }] },
+        {
+          role: 'user',
+          content: [
+            imagePart(image),
+            { type: 'text', text: groundingPrompt(description, this.options.space ? undefined : image) },
+          ],
+        },
       ],
       temperature: 0,
       maxTokens: 64,

@@ -3,6 +3,7 @@
 const SECTIONS = [
   'Previous action verification',
   'Screenshot Analysis',
+  'Context Analysis',
   'Next Action',
   'Grounded Action',
 ] as const;

@@ -38,3 +38,21 @@ export class Reflector {
     return { text: reply.text.trim(), modelMs: reply.durationMs };
   }
 }
+
+/** The reviewer's judgement of the trajectory, from its answer (Agent S's three cases). */
+export type ReflectionVerdict = 'off_track' | 'on_track' | 'complete';
+
+export function reflectionVerdict(text: string | null | undefined): ReflectionVerdict | null {
+  if (!text) return null;
+  const head = text.slice(0, 200).toLowerCase();
+  if (/case\s*1\b|off[\s-]track|not on track/.test(head)) return 'off_track';
+  if (/case\s*3\b|task is complete|is complete\b|completed\b/.test(head)) return 'complete';
+  if (/case\s*2\b|on[\s-]track|\bcontinue\b/.test(head)) return 'on_track';
+  return null;
+}
+
+export const VERDICT_WORDS: Record<ReflectionVerdict, string> = {
+  off_track: 'off track',
+  on_track: 'on track',
+  complete: 'task complete',
+};

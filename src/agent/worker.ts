@@ -25,6 +25,15 @@ export interface WorkerOptions {
   maxImages?: number;
   /** Tries per step before a typed format failure (default 3). */
   formatTries?: number;
+  /** Rebinds the actions (an MCP server that finished connecting joins). */
+  refreshActions?(): void;
+  /**
+   * The model called an action that is not bound: if it belongs to an MCP server still connecting,
+   * waits for that server (within its connect timeout) and says whether it is worth parsing again.
+   */
+  awaitAction?(name: string): Promise<boolean>;
+  /** MCP servers still connecting, named in the prompt so the model knows their tools are coming. */
+  connecting?(): string[];
 }
 
 export interface WorkerObserver {
@@ -36,6 +45,8 @@ export interface WorkerObserver {
 export interface StepInput {
   step: number;
   screenshot: ModelImage | null;
+  /** The screen's own size (the screenshot may be scaled down from it). */
+  screen?: { width: number; height: number } | null;
   /** The previous MCP outcome, given exactly once (already marked untrusted). */
   mcpOutcome: string | null;
   /** Why the previous action did not run, if it did not. */
@@ -61,6 +72,8 @@ export class Worker {
   private readonly conversation: Conversation;
   private readonly reflector: Reflector | null;
   private lastPlan: string | null = null;
+  /** The screen and screenshot sizes of the latest step, for the prompt. */
+  private screen: { width: number; height: number; imageWidth: number; imageHeight: number } | null = null;
 
   constructor(
     private readonly options: WorkerOptions,
@@ -73,12 +86,17 @@ export class Worker {
 
   /** The system prompt lists the actions registered right now. */
   private systemPrompt(): string {
+    const mcp = this.options.actions.mcpActions();
     return generatorSystemPrompt({
       task: this.options.task,
       platform: this.options.platform,
       actionList: renderActionList(this.options.actions.list()),
-      hasScreen: this.options.hasScreen,
-      hasMcp: this.options.actions.mcpActions().length > 0,
+      screen: this.options.hasScreen
+        ? (this.screen ?? { width: 0, height: 0, imageWidth: 0, imageHeight: 0 })
+        : null,
+      hasMcp: mcp.length > 0,
+      exampleMcpAction: this.options.hasScreen ? undefined : mcp[0]?.name,
+      connecting: this.options.connecting?.() ?? [],
     });
   }
 
@@ -89,6 +107,15 @@ export class Worker {
 
   async decide(input: StepInput): Promise<Decision> {
     let modelMs = 0;
+    if (input.screenshot) {
+      const screen = input.screen ?? input.screenshot;
+      this.screen = {
+        width: screen.width,
+        height: screen.height,
+        imageWidth: input.screenshot.width,
+        imageHeight: input.screenshot.height,
+      };
+    }
     let reflection: string | null = null;
     if (this.reflector && this.lastPlan !== null) {
       this.observer.onThinking?.('reflection');
@@ -125,7 +152,12 @@ export class Worker {
       const reply = await this.options.model.complete({ messages: attempt, signal: input.signal });
       modelMs += reply.durationMs;
       lastReply = reply.text;
-      const parsed = parseAction(reply.text, this.options.actions);
+      let parsed = parseAction(reply.text, this.options.actions);
+      if (!parsed.ok && parsed.unknownAction && (await this.options.awaitAction?.(parsed.unknownAction))) {
+        // Its server finished connecting: the action is there now.
+        this.options.refreshActions?.();
+        parsed = parseAction(reply.text, this.options.actions);
+      }
       if (parsed.ok) {
         this.conversation.addAssistant(reply.text);
         this.lastPlan = reply.text;

@@ -1,13 +1,13 @@
 /** Opens the MCP registry of the command's user (one instance, closed by the caller). */
 import type { McpRegistry, ServerConfig } from '../mcp/registry.js';
 import { McpRegistry as Registry } from '../mcp/registry.js';
-import { userServerConfigs } from '../mcp/user-servers.js';
+import { registryDefaults, userServerConfigs } from '../mcp/user-servers.js';
 import type { CommandContext } from './context.js';
 
 export function registryOptions(ctx: CommandContext) {
   return {
+    ...registryDefaults(ctx.config),
     warn: (message: string) => ctx.output.warn(message),
-    maxResultBytes: ctx.config.mcpMaxResultBytes,
     fetch: ctx.http.fetch,
   };
 }

@@ -58,6 +58,15 @@ export function parsePositiveInt(value: string | undefined, name: string): numbe
   return n;
 }
 
+/** A positive number of seconds (decimals allowed), at most an hour. */
+export function parseSeconds(value: string | undefined, name: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || n > 3600)
+    throw new UsageError(`${name} must be a number of seconds from 0.1 to 3600, got "${value}".`);
+  return n;
+}
+
 export function parseMegabytes(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);

@@ -28,3 +28,19 @@ export type ScreenAction =
 export function unhandledAction(action: never): never {
   throw new Error(`unhandled screen action ${JSON.stringify(action)}`);
 }
+
+/** Where an action landed on the screen, in pixels ("(640, 400)", "(1, 2) → (3, 4)" for a drag), or null. */
+export function landedAt(action: ScreenAction): string | null {
+  const point = (p: Point) => `(${Math.round(p.x)}, ${Math.round(p.y)})`;
+  switch (action.type) {
+    case 'click':
+    case 'scroll':
+      return point(action.at);
+    case 'type':
+      return action.at ? point(action.at) : null;
+    case 'drag':
+      return `${point(action.from)} → ${point(action.to)}`;
+    default:
+      return null;
+  }
+}

@@ -1,7 +1,9 @@
 /**
- * The MCP servers of one user for one command: all connected in parallel, each with its own
- * timeout; a failing or slow server is reported and skipped, never blocks the others. An
- * instance per user and command: two users never share a registry.
+ * The MCP servers of one user for one command: all connected in parallel, in the background,
+ * each within its own timeout (GAGENT_MCP_TIMEOUT); a failing, slow or hanging server is reported
+ * and skipped, never blocks the others. A run starts with the servers that are ready and binds the
+ * others as they connect; commands that need every answer wait for `settled()`. An instance per
+ * user and command: two users never share a registry.
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage } from '../errors.js';
@@ -31,13 +33,14 @@ function originOf(url: string): string {
 }
 
 export type ServerStatus =
+  | { state: 'connecting' }
   | { state: 'ready'; latencyMs: number }
-  | { state: 'failed'; reason: string; latencyMs: number }
+  | { state: 'unreachable'; reason: string; latencyMs: number }
   | { state: 'unauthorized'; reason: string; latencyMs: number };
 
-/** Why a server is not ready, or null when it is. */
+/** Why a server is not ready, or null when it is (or is still connecting). */
 export function statusReason(status: ServerStatus): string | null {
-  return status.state === 'ready' ? null : status.reason;
+  return status.state === 'unreachable' || status.state === 'unauthorized' ? status.reason : null;
 }
 
 export interface ServerHandle extends McpToolSource {
@@ -47,7 +50,7 @@ export interface ServerHandle extends McpToolSource {
 }
 
 export interface RegistryOptions {
-  /** Per server: connect + initialize + tools/list must finish within this. */
+  /** Per server: connect + initialize + tools/list must finish within this (default 5 s). */
   connectTimeoutMs?: number;
   callTimeoutMs?: number;
   /** The most one MCP response may make gagent hold (GAGENT_MCP_MAX_RESULT_MB). */
@@ -57,13 +60,18 @@ export interface RegistryOptions {
   warn?: (message: string) => void;
 }
 
-class ConnectedServer implements ServerHandle {
-  constructor(
-    readonly config: ServerConfig,
-    readonly status: ServerStatus,
-    readonly tools: readonly Tool[],
-    private readonly session: McpSession | undefined,
-  ) {}
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+
+/** One server: its state changes as it connects; calls go to its session once it is ready. */
+class ServerSlot implements ServerHandle {
+  status: ServerStatus = { state: 'connecting' };
+  tools: readonly Tool[] = [];
+  /** Resolves once the server settled (set by the registry). */
+  settled: Promise<void> = Promise.resolve();
+  private session: McpSession | undefined;
+  private closed = false;
+
+  constructor(readonly config: ServerConfig) {}
 
   get provider(): string {
     return this.config.name;
@@ -91,92 +99,133 @@ class ConnectedServer implements ServerHandle {
     return this.session.callTool(tool, args, signal);
   }
 
-  close(): Promise<void> {
-    return this.session?.close() ?? Promise.resolve();
-  }
-}
-
-async function connectOne(config: ServerConfig, options: RegistryOptions): Promise<ConnectedServer> {
-  const started = performance.now();
-  const timeoutMs = options.connectTimeoutMs ?? 15_000;
-  const elapsed = () => Math.round(performance.now() - started);
-  const attempt = (async () => {
-    const session = await McpSession.open({
-      name: config.name,
-      url: config.url,
-      headers: config.headers,
-      connectTimeoutMs: timeoutMs,
-      callTimeoutMs: options.callTimeoutMs,
-      maxResultBytes: options.maxResultBytes,
-      fetch: options.fetch,
-      warn: options.warn,
+  /** Connects, lists the tools, and settles into ready, unreachable or unauthorized. */
+  async connect(options: RegistryOptions): Promise<void> {
+    const started = performance.now();
+    const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+    const elapsed = () => Math.round(performance.now() - started);
+    const attempt = (async () => {
+      const session = await McpSession.open({
+        name: this.config.name,
+        url: this.config.url,
+        headers: this.config.headers,
+        connectTimeoutMs: timeoutMs,
+        callTimeoutMs: options.callTimeoutMs,
+        maxResultBytes: options.maxResultBytes,
+        fetch: options.fetch,
+        warn: options.warn,
+      });
+      try {
+        return { session, tools: await session.listTools() };
+      } catch (err) {
+        await session.close();
+        throw err;
+      }
+    })();
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Promise<'timeout'>((resolve) => {
+      // Unref'd: a command that is done does not wait for a hanging server's timeout.
+      timer = setTimeout(() => resolve('timeout'), timeoutMs);
+      timer.unref();
     });
     try {
-      return { session, tools: await session.listTools() };
+      const winner = await Promise.race([attempt, timedOut]);
+      if (winner === 'timeout') {
+        // Whatever it becomes later, close it: nobody will use it.
+        void attempt.then(({ session }) => session.close()).catch(() => {});
+        const seconds = Number((timeoutMs / 1000).toFixed(1));
+        this.status = {
+          state: 'unreachable',
+          reason: `did not answer within ${seconds} s`,
+          latencyMs: elapsed(),
+        };
+        return;
+      }
+      if (this.closed) {
+        await winner.session.close();
+        return;
+      }
+      this.session = winner.session;
+      this.tools = winner.tools;
+      this.status = { state: 'ready', latencyMs: elapsed() };
     } catch (err) {
-      await session.close();
-      throw err;
+      const reason = err instanceof Error ? err.message : errorMessage(err);
+      const unauthorized = err instanceof McpSessionError && err.kind === 'unauthorized';
+      this.status = { state: unauthorized ? 'unauthorized' : 'unreachable', reason, latencyMs: elapsed() };
+    } finally {
+      clearTimeout(timer);
     }
-  })();
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
-  try {
-    const winner = await Promise.race([attempt, timedOut]);
-    if (winner === 'timeout') {
-      // Whatever it becomes later, close it: nobody will use it.
-      void attempt.then(({ session }) => session.close()).catch(() => {});
-      return new ConnectedServer(
-        config,
-        { state: 'failed', reason: `did not answer within ${timeoutMs} ms`, latencyMs: elapsed() },
-        [],
-        undefined,
-      );
-    }
-    return new ConnectedServer(
-      config,
-      { state: 'ready', latencyMs: elapsed() },
-      winner.tools,
-      winner.session,
-    );
-  } catch (err) {
-    const reason = err instanceof McpSessionError || err instanceof Error ? err.message : errorMessage(err);
-    const unauthorized = err instanceof McpSessionError && err.kind === 'unauthorized';
-    return new ConnectedServer(
-      config,
-      { state: unauthorized ? 'unauthorized' : 'failed', reason, latencyMs: elapsed() },
-      [],
-      undefined,
-    );
-  } finally {
-    clearTimeout(timer);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.session?.close();
   }
 }
 
 export class McpRegistry {
-  private constructor(private readonly handles: ConnectedServer[]) {}
+  private readonly listeners = new Set<(server: ServerHandle) => void>();
+  private readonly connecting: Promise<void>;
 
+  private constructor(
+    private readonly slots: ServerSlot[],
+    options: RegistryOptions,
+  ) {
+    for (const slot of slots) {
+      slot.settled = slot.connect(options).then(() => {
+        for (const listener of this.listeners) listener(slot);
+      });
+    }
+    this.connecting = Promise.all(slots.map((slot) => slot.settled)).then(() => undefined);
+  }
+
+  /** Starts connecting every server and returns at once; each settles on its own. */
+  static start(configs: ServerConfig[], options: RegistryOptions = {}): McpRegistry {
+    return new McpRegistry(
+      configs.map((config) => new ServerSlot(config)),
+      options,
+    );
+  }
+
+  /** Connects every server and returns once each is ready, unreachable or unauthorized. */
   static async connect(configs: ServerConfig[], options: RegistryOptions = {}): Promise<McpRegistry> {
-    return new McpRegistry(await Promise.all(configs.map((config) => connectOne(config, options))));
+    const registry = McpRegistry.start(configs, options);
+    await registry.settled();
+    return registry;
+  }
+
+  /** Resolves once no server is still connecting. */
+  settled(): Promise<void> {
+    return this.connecting;
+  }
+
+  /** Resolves once the named server settled (at once for a name the registry does not have). */
+  whenSettled(name: string): Promise<void> {
+    return this.slots.find((s) => s.config.name === name)?.settled ?? Promise.resolve();
+  }
+
+  /** Called with a server each time it settles (ready, unreachable, unauthorized). */
+  onSettle(listener: (server: ServerHandle) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   /** Every server with its state, ready or not. */
   servers(): ServerHandle[] {
-    return [...this.handles];
+    return [...this.slots];
   }
 
-  /** The servers whose tools can be used. */
+  /** The servers whose tools can be used now. */
   ready(): ServerHandle[] {
-    return this.handles.filter((h) => h.status.state === 'ready');
+    return this.slots.filter((h) => h.status.state === 'ready');
   }
 
   get(name: string): ServerHandle | undefined {
-    return this.handles.find((h) => h.config.name === name);
+    return this.slots.find((h) => h.config.name === name);
   }
 
   /** Terminates every session (DELETE on the server). */
   async close(): Promise<void> {
-    await Promise.all(this.handles.map((h) => h.close().catch(() => {})));
+    await Promise.all(this.slots.map((h) => h.close().catch(() => {})));
   }
 }

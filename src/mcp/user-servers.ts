@@ -48,13 +48,20 @@ export function userServerConfigs(config: Config, store: Store, userId = config.
   );
 }
 
+/** The registry options the config sets: the connect timeout and the result cap. */
+export function registryDefaults(config: Config): RegistryOptions {
+  return { connectTimeoutMs: config.mcpTimeoutMs, maxResultBytes: config.mcpMaxResultBytes };
+}
+
+/** Starts connecting the user's servers in the background (a run binds each as it becomes ready). */
+export function startUserRegistry(config: Config, store: Store, options: RegistryOptions = {}): McpRegistry {
+  return McpRegistry.start(userServerConfigs(config, store), { ...registryDefaults(config), ...options });
+}
+
 export function connectUserRegistry(
   config: Config,
   store: Store,
   options: RegistryOptions = {},
 ): Promise<McpRegistry> {
-  return McpRegistry.connect(userServerConfigs(config, store), {
-    maxResultBytes: config.mcpMaxResultBytes,
-    ...options,
-  });
+  return McpRegistry.connect(userServerConfigs(config, store), { ...registryDefaults(config), ...options });
 }

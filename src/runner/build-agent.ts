@@ -25,8 +25,12 @@ export interface AgentSetup {
   user: string;
   models: RunModels;
   controller: Controller;
-  /** The MCP servers ready for this run. */
-  servers: readonly McpToolSource[];
+  /** The MCP servers ready now (servers still connecting join when they are). */
+  servers(): readonly McpToolSource[];
+  /** The names of the MCP servers still connecting. */
+  connecting(): string[];
+  /** Waits for the still-connecting server an action name belongs to; true when it became ready. */
+  awaitAction(name: string): Promise<boolean>;
   isAuthorized(provider: string): boolean;
   store: Store;
   bus: RunEventBus;
@@ -68,7 +72,7 @@ export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRe
   const step = setup.currentStep;
   const actions = new ActionRegistry();
   registerGuiActions(actions, { screen: controller.supportsGui });
-  const refreshActions = () => void bindMcpActions(actions, setup.servers, setup.isAuthorized);
+  const refreshActions = () => void bindMcpActions(actions, setup.servers(), setup.isAuthorized);
   refreshActions();
 
   const worker = new Worker(
@@ -80,6 +84,9 @@ export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRe
       hasScreen: controller.supportsGui,
       reflection: setup.reflection,
       maxImages: setup.maxImages,
+      refreshActions,
+      connecting: setup.connecting,
+      awaitAction: setup.awaitAction,
     },
     {
       onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),

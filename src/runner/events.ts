@@ -14,6 +14,14 @@ import type {
 
 export type { ActionCall, ApprovalBy, ApprovalRecord, RunEndStatus, StepKind, StepOutcome };
 
+/** One MCP server as the run sees it: connecting, then ready (with its tools) or not (with why). */
+export interface McpServerState {
+  name: string;
+  state: 'connecting' | 'ready' | 'unreachable' | 'unauthorized';
+  reason?: string;
+  tools: number;
+}
+
 interface Base {
   runId: string;
   /** ISO time the event was emitted. */
@@ -31,11 +39,13 @@ export type RunEvent = Base &
         controller: string;
         maxSteps: number;
         reflection: boolean;
-        /** Names of the MCP actions bound for this run (authorized and registered). */
+        /** Names of the MCP actions bound so far (authorized, and their server ready). */
         mcpActions: string[];
-        /** MCP servers that could not be used, with the reason. */
-        mcpProblems: { provider: string; reason: string }[];
+        /** Every MCP server of the run and its state; those still connecting join when ready. */
+        mcpServers: McpServerState[];
       }
+    /** An MCP server finished connecting (ready, unreachable or unauthorized). */
+    | ({ type: 'mcp_server' } & McpServerState)
     | { type: 'step_started'; step: number }
     | { type: 'thinking'; step: number; phase: 'reflection' | 'plan' | 'grounding' }
     | { type: 'reflection'; step: number; text: string }

@@ -12,13 +12,14 @@ import { createController } from '../controllers/create-controller.js';
 import type { Controller } from '../controllers/types.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
 import type { FetchLike } from '../http.js';
-import type { McpRegistry } from '../mcp/registry.js';
+import { snakeCase } from '../mcp/naming.js';
+import type { McpRegistry, ServerHandle } from '../mcp/registry.js';
 import { statusReason } from '../mcp/registry.js';
-import { connectUserRegistry } from '../mcp/user-servers.js';
+import { startUserRegistry } from '../mcp/user-servers.js';
 import type { Store } from '../store/store.js';
 import { buildAgent } from './build-agent.js';
 import type { RunEventBus } from './event-bus.js';
-import type { RunEndStatus } from './events.js';
+import type { McpServerState, RunEndStatus } from './events.js';
 import { prepareModels } from './models.js';
 import { StepLoop } from './step-loop.js';
 
@@ -57,19 +58,40 @@ export function newRunId(): string {
   return `run_${Date.now().toString(36)}${randomBytes(3).toString('hex')}`;
 }
 
-/** The user's MCP servers, after checking their accounts with Composio (the source of truth). */
-async function prepareMcp(
+function serverState(server: ServerHandle): McpServerState {
+  const reason = statusReason(server.status);
+  return {
+    name: server.config.name,
+    state: server.status.state,
+    ...(reason ? { reason } : {}),
+    tools: server.tools.length,
+  };
+}
+
+/**
+ * The user's MCP servers, connecting in the background: the run starts with those ready and binds
+ * the others as they connect, so a slow or hanging server never holds it back. The accounts are
+ * checked with Composio (the source of truth) meanwhile; one that turns out expired is unbound.
+ */
+function startMcp(
   config: Config,
   store: Store,
   services: RunServices,
   bus: RunEventBus,
   signal: AbortSignal,
-): Promise<McpRegistry> {
-  for (const message of await services.checkAccounts(signal)) bus.emit({ type: 'warning', message });
-  return connectUserRegistry(config, store, {
+) {
+  const registry = startUserRegistry(config, store, {
     fetch: services.fetch,
     warn: (message) => bus.emit({ type: 'warning', message }),
   });
+  registry.onSettle((server) => bus.emit({ type: 'mcp_server', ...serverState(server) }));
+  void services.checkAccounts(signal).then(
+    (problems) => {
+      for (const message of problems) bus.emit({ type: 'warning', message });
+    },
+    () => {},
+  );
+  return registry;
 }
 
 /** Whether a provider's tools may be used now: env servers while configured, accounts while authorized. */
@@ -112,13 +134,24 @@ export async function runTask(
   try {
     controller = await createController(config, { startUrl: options.startUrl, fetch: services.fetch });
     await controller.start(options.signal);
-    registry = options.useMcp ? await prepareMcp(config, store, services, bus, options.signal) : null;
+    registry = options.useMcp ? startMcp(config, store, services, bus, options.signal) : null;
+    const servers = registry;
     const built = buildAgent({
       task: options.task,
       user: config.user,
       models,
       controller,
-      servers: registry?.ready() ?? [],
+      servers: () => servers?.ready() ?? [],
+      connecting: () =>
+        (servers?.servers() ?? []).filter((s) => s.status.state === 'connecting').map((s) => s.config.name),
+      awaitAction: async (name) => {
+        const pending = (servers?.servers() ?? []).find(
+          (s) => s.status.state === 'connecting' && name.startsWith(`${snakeCase(s.config.name)}_`),
+        );
+        if (!pending || !servers) return false;
+        await servers.whenSettled(pending.config.name);
+        return pending.status.state === 'ready';
+      },
       isAuthorized: authorization(config, store, registry),
       store,
       bus,
@@ -142,9 +175,7 @@ export async function runTask(
       maxSteps: options.maxSteps,
       reflection: options.reflection,
       mcpActions: built.actions.mcpActions().map((a) => a.name),
-      mcpProblems: (registry?.servers() ?? [])
-        .filter((s) => s.status.state !== 'ready')
-        .map((s) => ({ provider: s.config.name, reason: statusReason(s.status) ?? s.status.state })),
+      mcpServers: (registry?.servers() ?? []).map(serverState),
     });
     runStarted = true;
     const end = await loop.run(agent);

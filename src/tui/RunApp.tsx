@@ -1,5 +1,5 @@
 /** The live view of `gagent run`: header, finished steps (GUI/MCP), current plan, last MCP outcome, approvals, summary. */
-import { Box, Static, Text, useApp, useInput } from 'ink';
+import { Box, Static, Text, useApp, useInput, useStdout } from 'ink';
 import { useEffect, useReducer, useState } from 'react';
 import type { ApprovalAnswer } from '../agent/approval.js';
 import { planIntent } from '../agent/plan-sections.js';
@@ -9,6 +9,7 @@ import { Header } from './components/Header.js';
 import { KindBadge } from './components/KindBadge.js';
 import { McpOutcomePanel } from './components/McpOutcomePanel.js';
 import { Spinner } from './components/Spinner.js';
+import { StatusBar } from './components/StatusBar.js';
 import { StepLine } from './components/StepLine.js';
 import { Summary } from './components/Summary.js';
 import { excerpt, formatCall, initialRunViewState, reduceRunView } from './state.js';
@@ -32,6 +33,8 @@ const THINKING_LABEL = {
 export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: RunAppProps) {
   const [state, dispatch] = useReducer(reduceRunView, initialRunViewState);
   const [expanded, setExpanded] = useState(false);
+  const { stdout } = useStdout();
+  const width = Math.max(40, (stdout.columns || 100) - 16);
   const { exit } = useApp();
 
   useEffect(() => subscribe(dispatch), [subscribe]);
@@ -69,7 +72,7 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
       <Static items={[...(state.header ? ['header'] : []), ...state.steps.map((s) => s.step)]}>
         {(item) =>
           item === 'header' ? (
-            <Header key="header" header={state.header} problems={state.problems} />
+            <Header key="header" header={state.header} />
           ) : (
             <StepLine
               key={`step-${item}`}
@@ -87,14 +90,14 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
         <Box flexDirection="column" marginTop={1}>
           <Text>
             <Text dimColor>step {state.plan.step + 1} </Text>
-            <KindBadge kind={state.plan.kind} /> <Text bold>{formatCall(state.plan.action)}</Text>
+            <KindBadge kind={state.plan.kind} /> <Text bold>{formatCall(state.plan.action, width)}</Text>
           </Text>
           <Text dimColor wrap="truncate-end">
-            {excerpt(planIntent(state.plan.text), 300)}
+            {excerpt(planIntent(state.plan.text), width * 2)}
           </Text>
         </Box>
       ) : null}
-      {!state.finished ? <McpOutcomePanel outcome={state.lastMcp} /> : null}
+      {!state.finished ? <McpOutcomePanel last={state.lastMcp} /> : null}
       {state.approval ? <ApprovalPrompt approval={state.approval} expanded={expanded} /> : null}
       {!state.finished && state.thinking ? (
         <Spinner
@@ -102,6 +105,7 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
         />
       ) : null}
       {state.finished ? <Summary finished={state.finished} runId={state.runId} steps={state.steps} /> : null}
+      {!state.finished ? <StatusBar state={state} /> : null}
     </Box>
   );
 }

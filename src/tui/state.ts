@@ -1,7 +1,7 @@
 /** The TUI's view of a run, folded from RunEvents by a pure reducer (so it is testable without a terminal). */
 
 import type { StepKind } from '../domain/run.js';
-import type { ActionCall, RunEndStatus, RunEvent, StepOutcome } from '../runner/events.js';
+import type { ActionCall, McpServerState, RunEndStatus, RunEvent, StepOutcome } from '../runner/events.js';
 import { sanitizeForTerminal } from '../terminal-text.js';
 
 export interface FinishedStep {
@@ -10,6 +10,8 @@ export interface FinishedStep {
   action: ActionCall | null;
   outcome: StepOutcome;
   durationMs: number;
+  /** The reviewer's answer at the start of this step, about the one before. */
+  reflection: string | null;
 }
 
 export type PendingApproval = Omit<
@@ -19,15 +21,19 @@ export type PendingApproval = Omit<
 
 export interface RunViewState {
   runId: string | null;
-  header: { task: string; user: string; model: string; controller: string; mcpActions: string[] } | null;
-  problems: string[];
+  header: { task: string; user: string; model: string; controller: string; maxSteps: number } | null;
+  /** When the run started (ms since the epoch), for the elapsed time. */
+  startedAt: number | null;
+  /** Every MCP server and its state, as it changes. */
+  servers: McpServerState[];
   warnings: { id: number; message: string }[];
   steps: FinishedStep[];
   currentStep: number | null;
   thinking: 'reflection' | 'plan' | 'grounding' | null;
   plan: { step: number; kind: StepKind; text: string; action: ActionCall } | null;
   reflection: string | null;
-  lastMcp: (StepOutcome & { type: 'mcp' }) | null;
+  /** The last MCP call's result, shown with the step it belongs to until another step takes over. */
+  lastMcp: { step: number; outcome: StepOutcome & { type: 'mcp' } } | null;
   approval: PendingApproval | null;
   formatRetries: number;
   finished: { status: RunEndStatus; summary: string; steps: number; durationMs: number } | null;
@@ -36,7 +42,8 @@ export interface RunViewState {
 export const initialRunViewState: RunViewState = {
   runId: null,
   header: null,
-  problems: [],
+  startedAt: null,
+  servers: [],
   warnings: [],
   steps: [],
   currentStep: null,
@@ -61,10 +68,15 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
           user: event.user,
           model: event.model,
           controller: event.controller,
-          mcpActions: event.mcpActions,
+          maxSteps: event.maxSteps,
         },
-        problems: event.mcpProblems.map((p) => `${p.provider}: ${p.reason}`),
+        startedAt: Date.parse(event.at),
+        servers: event.mcpServers,
       };
+    case 'mcp_server': {
+      const { type: _type, runId: _runId, at: _at, ...server } = event;
+      return { ...state, servers: state.servers.map((s) => (s.name === server.name ? server : s)) };
+    }
     case 'step_started':
       return { ...state, currentStep: event.step, thinking: null, plan: null, formatRetries: 0 };
     case 'thinking':
@@ -76,6 +88,8 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
     case 'plan':
       return {
         ...state,
+        // Another MCP call is coming: the previous result no longer belongs on screen.
+        lastMcp: event.kind === 'mcp' ? null : state.lastMcp,
         thinking: null,
         plan: { step: event.step, kind: event.kind, text: event.plan, action: event.action },
       };
@@ -99,9 +113,10 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
             action: event.action,
             outcome: event.outcome,
             durationMs: event.durationMs,
+            reflection: event.reflection,
           },
         ],
-        lastMcp: event.outcome.type === 'mcp' ? event.outcome : state.lastMcp,
+        lastMcp: event.outcome.type === 'mcp' ? { step: event.step, outcome: event.outcome } : state.lastMcp,
       };
     case 'warning':
       return {

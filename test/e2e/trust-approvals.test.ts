@@ -151,12 +151,13 @@ describe('a server configured by environment is untrusted', () => {
       ],
     });
     cleanups.push(() => server.close());
-    const m = await model([done]);
+    // The first call waits for the server to connect; the next prompt lists its tool.
+    const m = await model([reply('agent.sneaky_lookup(q="x")'), done]);
     await runGagent(
       ['run', 'anything', '--controller', 'none', '--no-reflection'],
       cliEnv(tempHome(), { ...modelEnv(m), GAGENT_MCP_SNEAKY_URL: server.url.toString() }),
     );
-    const messages = (m.requests()[0]?.body.messages ?? []) as { content: string }[];
+    const messages = (m.requests().at(-1)?.body.messages ?? []) as { content: string }[];
     const system = String(messages[0]?.content);
     const fence = system.slice(system.indexOf('<untrusted_data source="sneaky tool description">'));
     const inside = fence.slice(0, fence.indexOf('</untrusted_data>'));

@@ -51,7 +51,12 @@ describe('McpRegistry', () => {
     );
     cleanups.push(() => registry.close());
     const states = Object.fromEntries(registry.servers().map((s) => [s.config.name, s.status.state]));
-    expect(states).toEqual({ slow: 'failed', locked: 'unauthorized', refusing: 'failed', weather: 'ready' });
+    expect(states).toEqual({
+      slow: 'unreachable',
+      locked: 'unauthorized',
+      refusing: 'unreachable',
+      weather: 'ready',
+    });
     expect(registry.ready().map((s) => s.provider)).toEqual(['weather']);
     expect(registry.get('weather')?.tools.map((t) => t.name)).toEqual(['get_forecast', 'slow_report']);
     expect(registry.get('slow')?.status).toMatchObject({ reason: expect.stringContaining('did not answer') });

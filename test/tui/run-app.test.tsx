@@ -41,7 +41,10 @@ describe('RunApp', () => {
       maxSteps: 10,
       reflection: true,
       mcpActions: ['gmail_send_email'],
-      mcpProblems: [{ provider: 'slack', reason: 'unauthorized (401)' }],
+      mcpServers: [
+        { name: 'gmail', state: 'ready', tools: 2 },
+        { name: 'slack', state: 'connecting', tools: 0 },
+      ],
     });
     feed.emit({
       type: 'step_finished',
@@ -84,7 +87,7 @@ describe('RunApp', () => {
     await tick();
     const frame = app.lastFrame() ?? '';
     expect(frame).toContain('send Bob the report');
-    expect(frame).toContain('slack: unauthorized (401)');
+    expect(frame).toMatch(/gmail ready \(2 tools\) · slack connecting/);
     expect(frame).toMatch(/GUI .*click\(element_description="the Reports tab"\)/);
     expect(frame).toMatch(/MCP .*gmail_send_email\(recipient_email="bob@example.com"\)/);
     expect(frame).toContain('MCP gmail · GMAIL_SEND_EMAIL');

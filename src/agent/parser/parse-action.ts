@@ -11,7 +11,7 @@ import { SyntaxProblem } from './tokenizer.js';
 
 export type ParseResult =
   | { ok: true; action: Action; args: Record<string, unknown>; code: string }
-  | { ok: false; error: string };
+  | { ok: false; error: string /** The call named no registered action. */; unknownAction?: string };
 
 const MAX_CODE_LENGTH = 20_000;
 
@@ -42,6 +42,7 @@ export function parseAction(reply: string, registry: ActionRegistry): ParseResul
     return {
       ok: false,
       error: `agent.${call.name} is not an available action; use one of: ${registry.names().join(', ')}`,
+      unknownAction: call.name,
     };
   }
   const bound = bindArguments(action, call);

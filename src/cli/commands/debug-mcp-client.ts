@@ -18,7 +18,7 @@ export const debugMcpClientCommand: CommandHandler<OptionsOf<'debug mcp-client'>
         sessionId: s.sessionId ?? null,
         state: s.status.state,
         reason: statusReason(s.status),
-        latencyMs: s.status.latencyMs,
+        latencyMs: 'latencyMs' in s.status ? s.status.latencyMs : null,
         tools: s.tools.map((t) => t.name),
       })),
   );

@@ -1,5 +1,7 @@
 /** gagent runs list / show / delete / prune: the user's saved history of runs, step by step. A user sees only their own runs. */
 import { planIntent } from '../../agent/plan-sections.js';
+import { reflectionVerdict, VERDICT_WORDS } from '../../agent/reflection.js';
+import { landedAt, type ScreenAction } from '../../domain/screen.js';
 import { UsageError } from '../../errors.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
@@ -47,6 +49,7 @@ function describeApproval(approval: unknown): string | null {
 function stepJson(step: RunStepRow) {
   return {
     idx: step.idx,
+    verdict: reflectionVerdict(step.reflection),
     kind: step.kind,
     plan: step.plan,
     action: step.action,
@@ -87,8 +90,10 @@ function describeOutcome(outcome: unknown): string {
       return 'done';
     case 'fail':
       return 'fail';
-    case 'screen':
-      return 'executed on screen';
+    case 'screen': {
+      const at = landedAt(o.action as ScreenAction);
+      return at ? `executed on screen at ${at}` : 'executed on screen';
+    }
     case 'interrupted':
       return 'interrupted while in progress';
     default:
@@ -149,6 +154,11 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
     for (const step of steps) {
       const badge = step.kind === 'mcp' ? '[MCP]' : '[GUI]';
       lines.push(`${String(step.idx + 1).padStart(3)}. ${badge} ${describeAction(step.action)}`);
+      const verdict = reflectionVerdict(step.reflection);
+      if (verdict)
+        lines.push(
+          `       reflection: ${VERDICT_WORDS[verdict]}${verdict === 'off_track' ? ` — ${oneLine(step.reflection, 140)}` : ''}`,
+        );
       if (step.plan) lines.push(`       plan: ${oneLine(planIntent(step.plan), 160)}`);
       const approval = describeApproval(step.approval);
       if (approval) lines.push(`       approval: ${approval}`);

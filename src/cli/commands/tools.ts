@@ -40,7 +40,7 @@ export const toolsListCommand: CommandHandler<OptionsOf<'tools list'>> = async (
         name: server.config.name,
         source: server.config.source,
         state: server.status.state,
-        ...(server.status.state === 'ready' ? {} : { reason: server.status.reason }),
+        ...(statusReason(server.status) ? { reason: statusReason(server.status) } : {}),
         tools: server.tools.map((t) => toolJson(server.config.name, t, server.config.trustReadOnlyHints)),
       })),
   );

@@ -2,23 +2,19 @@ import { Box, Text } from 'ink';
 import type { RunViewState } from '../state.js';
 import { excerpt } from '../state.js';
 
-export function Header({ header, problems }: Pick<RunViewState, 'header' | 'problems'>) {
+/** What the run is: printed once, above the steps. */
+export function Header({ header }: Pick<RunViewState, 'header'>) {
   if (!header) return null;
   return (
     <Box flexDirection="column" borderStyle="round" borderColor="gray" paddingX={1}>
       <Text>
         <Text bold>task </Text>
-        {excerpt(header.task, 200)}
+        {excerpt(header.task, 400)}
       </Text>
       <Text dimColor>
-        model {header.model} · controller {header.controller} · user {header.user} ·{' '}
-        {header.mcpActions.length === 0 ? 'no MCP actions' : `${header.mcpActions.length} MCP actions`}
+        model {header.model} · controller {header.controller} · user {header.user} · at most {header.maxSteps}{' '}
+        steps
       </Text>
-      {problems.map((p) => (
-        <Text key={p} color="yellow">
-          ! {excerpt(p, 160)}
-        </Text>
-      ))}
     </Box>
   );
 }

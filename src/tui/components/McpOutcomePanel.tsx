@@ -3,8 +3,9 @@ import type { RunViewState } from '../state.js';
 import { excerpt, formatArgs } from '../state.js';
 
 /** What the last MCP call was given and what it returned (the result is untrusted data, shown sanitized). */
-export function McpOutcomePanel({ outcome }: { outcome: RunViewState['lastMcp'] }) {
-  if (!outcome) return null;
+export function McpOutcomePanel({ last }: { last: RunViewState['lastMcp'] }) {
+  if (!last) return null;
+  const { outcome } = last;
   return (
     <Box
       flexDirection="column"
@@ -16,6 +17,7 @@ export function McpOutcomePanel({ outcome }: { outcome: RunViewState['lastMcp'] 
         <Text bold color="magenta">
           MCP {outcome.provider} · {outcome.tool}
         </Text>
+        <Text dimColor> (step {last.step + 1})</Text>
         <Text dimColor> {outcome.durationMs} ms</Text>
       </Text>
       <Text dimColor>args: {formatArgs(outcome.args, 200)}</Text>
