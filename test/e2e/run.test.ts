@@ -48,7 +48,11 @@ describe('gagent run (JSON events, scripted model)', () => {
       mcpServers: [{ name: 'gmail', state: expect.stringMatching(/^(connecting|ready)$/) }],
     });
     // The server connects beside the run, and its tools join as soon as it is ready.
-    expect(log.find((e) => e.type === 'mcp_server')).toMatchObject({ name: 'gmail', state: 'ready', tools: 2 });
+    expect(log.find((e) => e.type === 'mcp_server')).toMatchObject({
+      name: 'gmail',
+      state: 'ready',
+      tools: 2,
+    });
     const step = log.find((e) => e.type === 'step_finished' && e.kind === 'mcp');
     expect(step).toMatchObject({
       kind: 'mcp',
