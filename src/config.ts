@@ -81,6 +81,8 @@ export interface Config {
   readonly mcpMaxResultBytes: number;
   /** How long an MCP server may take to connect and list its tools (GAGENT_MCP_TIMEOUT seconds; default 5). */
   readonly mcpTimeoutMs: number;
+  /** The most one model request may cost, in estimated tokens (GAGENT_CONTEXT_TOKENS; default 24,000). */
+  readonly contextTokens: number;
   readonly controller: ControllerName;
   readonly controllerUrl?: string;
   /** The X DISPLAY the local controller would use, if any. */
@@ -214,6 +216,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   const mcpTimeoutMs = lazily(() =>
     Math.round((parseSeconds(nonEmpty(env.GAGENT_MCP_TIMEOUT), 'GAGENT_MCP_TIMEOUT') ?? 5) * 1000),
   );
+  const contextTokens = lazily(() => {
+    const tokens = parsePositiveInt(nonEmpty(env.GAGENT_CONTEXT_TOKENS), 'GAGENT_CONTEXT_TOKENS') ?? 24_000;
+    if (tokens < 4_000)
+      throw new UsageError(
+        `GAGENT_CONTEXT_TOKENS must be at least 4000, got "${env.GAGENT_CONTEXT_TOKENS}".`,
+      );
+    return tokens;
+  });
   const controller = lazily(() => controllerName(flags, env));
   const controllerUrl = lazily(() =>
     httpUrl(nonEmpty(flags.controllerUrl) ?? nonEmpty(env.GAGENT_CONTROLLER_URL), '--controller-url'),
@@ -252,6 +262,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     get mcpTimeoutMs() {
       return mcpTimeoutMs();
+    },
+    get contextTokens() {
+      return contextTokens();
     },
     get controller() {
       return controller();

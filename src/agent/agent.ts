@@ -15,6 +15,7 @@ import {
   type ApprovalRequest,
   denialSentence,
 } from './approval.js';
+import { condenseStep } from './condense.js';
 import { type Grounder, GroundingError } from './grounding.js';
 import { type McpAgent, type McpCounters, resultText } from './mcp-agent.js';
 import { fenceUntrusted } from './prompts.js';
@@ -140,6 +141,7 @@ export class Agent {
         approval: ApprovalDecision | null = null,
       ): StepResult => {
         this.lastOutcome = summarize(outcome);
+        worker.recordStep(condenseStep(step, decision.plan, action, outcome));
         if (outcome.type === 'refused' || outcome.type === 'format_error') this.feedback = outcome.reason;
         return {
           status,

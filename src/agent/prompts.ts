@@ -149,6 +149,11 @@ export function fenceUntrusted(source: string, text: string): string {
   return `<untrusted_data source="${source}">\n${neutralizeFences(text)}\n</untrusted_data>`;
 }
 
+/** A short piece of outside text inside a line, fenced the same way. */
+export function fenceInline(source: string, text: string): string {
+  return `<untrusted_data source="${source}">${neutralizeFences(text)}</untrusted_data>`;
+}
+
 /** An MCP result for the next prompt, fenced and labelled as untrusted data. */
 export function mcpOutcomeBlock(o: {
   action: string;

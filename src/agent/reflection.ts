@@ -4,7 +4,7 @@
  */
 import type { ModelImage } from '../controllers/screenshot-scaling.js';
 import type { ModelProvider } from '../llm/types.js';
-import { Conversation } from './history.js';
+import { Conversation, type HistoryBudget } from './history.js';
 import { neutralizeFences, reflectionSystemPrompt } from './prompts.js';
 
 export class Reflector {
@@ -13,14 +13,16 @@ export class Reflector {
   constructor(
     private readonly model: ModelProvider,
     task: string,
-    maxImages: number,
+    budget: Partial<HistoryBudget>,
   ) {
-    this.conversation = new Conversation(reflectionSystemPrompt(task), maxImages);
+    this.conversation = new Conversation(reflectionSystemPrompt(task), budget);
   }
 
   async reflect(input: {
     lastPlan: string;
     lastOutcome: string;
+    /** The same step in one line, for when this turn is old enough to be condensed. */
+    condensed: string | null;
     image: ModelImage | null;
     signal?: AbortSignal;
   }): Promise<{ text: string; modelMs: number }> {
@@ -29,6 +31,7 @@ export class Reflector {
       `The agent's last plan and action:\n${neutralizeFences(input.lastPlan)}\n\nWhat happened: ${input.lastOutcome}`,
       input.image,
     );
+    if (input.condensed) this.conversation.condenseLatest(input.condensed);
     const reply = await this.model.complete({
       messages: this.conversation.messages(),
       temperature: 0,

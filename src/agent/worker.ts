@@ -21,8 +21,10 @@ export interface WorkerOptions {
   hasScreen: boolean;
   /** Turn the reflection agent on (default) or off. */
   reflection: boolean;
-  /** Screenshots kept in the conversation (default 8); text is always kept. */
+  /** Screenshots kept in the conversation (default 8). */
   maxImages?: number;
+  /** The most a request may cost, in estimated tokens (GAGENT_CONTEXT_TOKENS; default 24,000). */
+  maxContextTokens?: number;
   /** Tries per step before a typed format failure (default 3). */
   formatTries?: number;
   /** Rebinds the actions (an MCP server that finished connecting joins). */
@@ -72,6 +74,8 @@ export class Worker {
   private readonly conversation: Conversation;
   private readonly reflector: Reflector | null;
   private lastPlan: string | null = null;
+  /** The previous step in one line (its plan and outcome), once it is done. */
+  private lastCondensed: string | null = null;
   /** The screen and screenshot sizes of the latest step, for the prompt. */
   private screen: { width: number; height: number; imageWidth: number; imageHeight: number } | null = null;
 
@@ -79,9 +83,18 @@ export class Worker {
     private readonly options: WorkerOptions,
     private readonly observer: WorkerObserver = {},
   ) {
-    const maxImages = options.maxImages ?? 8;
-    this.conversation = new Conversation(() => this.systemPrompt(), maxImages);
-    this.reflector = options.reflection ? new Reflector(options.model, options.task, maxImages) : null;
+    const budget = {
+      ...(options.maxImages !== undefined ? { maxImages: options.maxImages } : {}),
+      ...(options.maxContextTokens !== undefined ? { maxTokens: options.maxContextTokens } : {}),
+    };
+    this.conversation = new Conversation(() => this.systemPrompt(), budget);
+    this.reflector = options.reflection ? new Reflector(options.model, options.task, budget) : null;
+  }
+
+  /** What the step just done came to, in one line: older steps are shown to the model this way. */
+  recordStep(line: string): void {
+    this.lastCondensed = line;
+    this.conversation.condenseLatest(line);
   }
 
   /** The system prompt lists the actions registered right now. */
@@ -122,6 +135,7 @@ export class Worker {
       const reflected = await this.reflector.reflect({
         lastPlan: this.lastPlan,
         lastOutcome: input.lastOutcome ?? 'not reported',
+        condensed: this.lastCondensed,
         image: input.screenshot,
         signal: input.signal,
       });

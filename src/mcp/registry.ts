@@ -224,8 +224,9 @@ export class McpRegistry {
     return this.slots.find((h) => h.config.name === name);
   }
 
-  /** Terminates every session (DELETE on the server). */
+  /** Terminates every session (DELETE on the server); servers still connecting report nothing more. */
   async close(): Promise<void> {
+    this.listeners.clear();
     await Promise.all(this.slots.map((h) => h.close().catch(() => {})));
   }
 }

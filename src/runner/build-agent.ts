@@ -40,6 +40,8 @@ export interface AgentSetup {
   maxImages?: number;
   /** GAGENT_MODEL_TIMEOUT: one deadline per step for its model requests. */
   modelTimeoutMs: number;
+  /** GAGENT_CONTEXT_TOKENS: the most one model request may cost. */
+  contextTokens: number;
   /** The step being worked on, for the events. */
   currentStep(): number;
   /** Told what the step is about to do, so an interrupted step can still be recorded. */
@@ -84,6 +86,7 @@ export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRe
       hasScreen: controller.supportsGui,
       reflection: setup.reflection,
       maxImages: setup.maxImages,
+      maxContextTokens: setup.contextTokens,
       refreshActions,
       connecting: setup.connecting,
       awaitAction: setup.awaitAction,

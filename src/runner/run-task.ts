@@ -160,6 +160,7 @@ export async function runTask(
       ask: options.ask,
       maxImages: options.maxImages,
       modelTimeoutMs: config.modelTimeoutMs,
+      contextTokens: config.contextTokens,
       currentStep: () => loop.current,
       onPlan: (kind, plan, action) => loop.notePlan(kind, plan, action),
     });

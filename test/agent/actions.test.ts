@@ -198,6 +198,54 @@ describe('binding MCP actions', () => {
     });
   });
 
+  it('renders a nested parameter from its JSON Schema, keeping keys, required ones, enums and limits', () => {
+    const registry = fresh();
+    const ticket = source('desk', [
+      {
+        name: 'create_ticket',
+        description: 'Open a ticket.',
+        inputSchema: {
+          type: 'object',
+          properties: {
+            message: {
+              type: 'object',
+              properties: {
+                title: { type: 'string', maxLength: 80 },
+                priority: { type: 'integer', minimum: 1, maximum: 5 },
+                kind: { type: 'string', enum: ['bug', 'question'] },
+                tags: { type: 'array', items: { type: 'string' }, maxItems: 3 },
+              },
+              required: ['title', 'priority'],
+              additionalProperties: false,
+            },
+          },
+          required: ['message'],
+        },
+      },
+    ]);
+    bindMcpActions(registry, [ticket], () => true);
+    expect(renderActionList(registry.list())).toContain(
+      'def desk_create_ticket(message: {"title": str(≤80 chars), "priority": int 1..5, "kind"?: Literal["bug", "question"], "tags"?: list[str](≤3 items)}):',
+    );
+    // Validated before anything is sent: a value out of range, a missing key, an unknown key.
+    const call = (args: string) =>
+      parseAction(`\`\`\`\nagent.desk_create_ticket(message=${args})\n\`\`\``, registry);
+    expect(call('{"title": "Printer", "priority": 9}')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('argument "message" key "priority" must be at most 5, got 9'),
+    });
+    expect(call('{"priority": 2}')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('argument "message" is missing the key "title"'),
+    });
+    expect(call('{"title": "Printer", "priority": 2, "cc": "eve@evil.example"}')).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('has unknown key "cc" (allowed: title, priority, kind, tags)'),
+    });
+    expect(call('{"title": "Printer", "priority": 2, "kind": "bug"}')).toMatchObject({ ok: true });
+    expect(ticket.calls).toEqual([]);
+  });
+
   it('validates MCP arguments from the JSON schema and calls the tool on its source', async () => {
     const registry = fresh();
     bindMcpActions(registry, [gmail], () => true);

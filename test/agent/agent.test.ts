@@ -194,17 +194,24 @@ describe('worker + agent, driven by a scripted model', () => {
     expect(third?.text.split('"subject":"Report 1"').length).toBe(2); // once, in the history
   });
 
-  it('keeps only the last N screenshots in the prompt, and all the text', async () => {
+  it('keeps the last N screenshots, the recent steps word for word, and older steps condensed in order', async () => {
     const w = await world({
-      steps: Array.from({ length: 5 }, () => act('agent.wait(0.1)')),
+      steps: Array.from({ length: 6 }, (_, i) => act(`agent.wait(0.${i + 1})`)),
       maxImages: 2,
       reflection: false,
     });
-    for (let i = 0; i < 5; i++) await w.agent.step(i);
+    for (let i = 0; i < 6; i++) await w.agent.step(i);
     const requests = generatorRequests(w.model.requests());
-    expect(requests.map((r) => r.images)).toEqual([1, 2, 2, 2, 2]);
-    expect(requests[4]?.text).toContain('Step 1.');
-    expect(requests[4]?.text).toContain('an earlier screenshot was here');
+    expect(requests.map((r) => r.images)).toEqual([1, 2, 2, 2, 2, 2]);
+    const last = requests[5]?.text ?? '';
+    // Steps 1 and 2 are condensed, in order; steps 3 to 6 are there word for word.
+    const condensed = last.slice(last.indexOf('Earlier steps, oldest first (condensed):'));
+    expect(condensed).toMatch(
+      /Step 1: agent\.wait\(time=0\.1\) → done on screen[\s\S]*Step 2: agent\.wait\(time=0\.2\)/,
+    );
+    expect(last).not.toContain('Step 1.\n');
+    for (const n of [3, 4, 5, 6]) expect(last).toContain(`Step ${n}.`);
+    expect(last).toContain('an earlier screenshot was here');
   });
 
   it('retries a malformed reply with feedback, then fails cleanly with a typed result', async () => {

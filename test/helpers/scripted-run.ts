@@ -17,6 +17,7 @@ export const generatorRequests = (requests: RecordedModelRequest[]) =>
 export async function startScriptedModel(
   steps: string[],
   points: Record<string, [number, number]> = {},
+  reflection = 'Case 2: the trajectory is on track; continue.',
 ): Promise<FakeModelServer> {
   let next = 0;
   return startOpenAIFake({
@@ -27,7 +28,7 @@ export async function startScriptedModel(
         );
         return match ? `(${match[1][0]}, ${match[1][1]})` : 'not found';
       }
-      if (isReflection(request)) return 'Case 2: the trajectory is on track; continue.';
+      if (isReflection(request)) return reflection;
       return steps[next++] ?? reply('agent.fail()', 'The script is over.');
     },
   });

@@ -4,13 +4,25 @@
  * for the prompt. Remote schemas are data: nothing here compiles them to code.
  */
 
+export interface ObjectProperty {
+  type: ParamType;
+  required: boolean;
+}
+
 export type ParamType =
-  | { kind: 'string'; enum?: string[]; nullable?: boolean }
+  | { kind: 'string'; enum?: string[]; maxLength?: number; nullable?: boolean }
   | { kind: 'integer'; minimum?: number; maximum?: number; nullable?: boolean }
   | { kind: 'number'; minimum?: number; maximum?: number; nullable?: boolean }
   | { kind: 'boolean'; nullable?: boolean }
-  | { kind: 'array'; items?: ParamType; nullable?: boolean }
-  | { kind: 'object'; nullable?: boolean }
+  | { kind: 'array'; items?: ParamType; maxItems?: number; nullable?: boolean }
+  | {
+      kind: 'object';
+      /** Known keys, when the schema lists them (nested objects keep theirs). */
+      properties?: Record<string, ObjectProperty>;
+      /** false: keys other than `properties` are refused. */
+      additionalProperties?: boolean;
+      nullable?: boolean;
+    }
   | { kind: 'any'; nullable?: boolean };
 
 export class SchemaError extends Error {}
@@ -47,6 +59,7 @@ export function fromJsonSchema(schema: unknown, depth = 0): ParamType {
   if (Array.isArray(schema.enum) && schema.enum.every((v) => typeof v === 'string')) {
     return { kind: 'string', enum: schema.enum as string[], nullable };
   }
+  const count = (v: unknown) => (typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : undefined);
   if (type === undefined) return { kind: 'any', nullable };
   if (typeof type !== 'string' || !(SIMPLE as readonly string[]).includes(type)) {
     if (type === 'null') return { kind: 'any', nullable: true };
@@ -64,15 +77,41 @@ export function fromJsonSchema(schema: unknown, depth = 0): ParamType {
         nullable,
       };
     }
-    case 'array':
+    case 'array': {
+      const maxItems = count(schema.maxItems);
       return {
         kind: 'array',
         ...(schema.items !== undefined ? { items: fromJsonSchema(schema.items, depth + 1) } : {}),
+        ...(maxItems !== undefined ? { maxItems } : {}),
         nullable,
       };
+    }
+    case 'string': {
+      const maxLength = count(schema.maxLength);
+      return { kind: 'string', ...(maxLength !== undefined ? { maxLength } : {}), nullable };
+    }
+    case 'object':
+      return { kind: 'object', ...objectShape(schema, depth), nullable };
     default:
-      return { kind: type as 'string' | 'boolean' | 'object', nullable };
+      return { kind: type as 'boolean', nullable };
   }
+}
+
+/** An object schema's known keys (each typed, required or not) and whether others are allowed. */
+function objectShape(
+  schema: Schema,
+  depth: number,
+): { properties?: Record<string, ObjectProperty>; additionalProperties?: boolean } {
+  const out: { properties?: Record<string, ObjectProperty>; additionalProperties?: boolean } = {};
+  if (isSchema(schema.properties)) {
+    const required = new Set(Array.isArray(schema.required) ? schema.required : []);
+    const properties: Record<string, ObjectProperty> = Object.create(null);
+    for (const [name, property] of Object.entries(schema.properties))
+      properties[name] = { type: fromJsonSchema(property, depth + 1), required: required.has(name) };
+    out.properties = properties;
+  }
+  if (schema.additionalProperties === false) out.additionalProperties = false;
+  return out;
 }
 
 function describeValue(value: unknown): string {
@@ -94,6 +133,8 @@ export function checkValue(value: unknown, type: ParamType): string | null {
       if (typeof value !== 'string') return `must be a string, got ${describeValue(value)}`;
       if (type.enum && !type.enum.includes(value))
         return `must be one of ${type.enum.map((v) => JSON.stringify(v)).join(', ')}`;
+      if (type.maxLength !== undefined && value.length > type.maxLength)
+        return `must be at most ${type.maxLength} characters, got ${value.length}`;
       return null;
     case 'boolean':
       return typeof value === 'boolean' ? null : `must be True or False, got ${describeValue(value)}`;
@@ -110,6 +151,8 @@ export function checkValue(value: unknown, type: ParamType): string | null {
     }
     case 'array': {
       if (!Array.isArray(value)) return `must be a list, got ${describeValue(value)}`;
+      if (type.maxItems !== undefined && value.length > type.maxItems)
+        return `must have at most ${type.maxItems} items, got ${value.length}`;
       if (!type.items) return null;
       for (const [i, item] of value.entries()) {
         const problem = checkValue(item, type.items);
@@ -117,29 +160,65 @@ export function checkValue(value: unknown, type: ParamType): string | null {
       }
       return null;
     }
-    case 'object':
-      return typeof value === 'object' && !Array.isArray(value)
-        ? null
-        : `must be a dict, got ${describeValue(value)}`;
+    case 'object': {
+      if (typeof value !== 'object' || Array.isArray(value))
+        return `must be a dict, got ${describeValue(value)}`;
+      const record = value as Record<string, unknown>;
+      for (const [key, property] of Object.entries(type.properties ?? {})) {
+        if (!Object.hasOwn(record, key)) {
+          if (property.required) return `is missing the key ${JSON.stringify(key)}`;
+          continue;
+        }
+        const problem = checkValue(record[key], property.type);
+        if (problem) return `key ${JSON.stringify(key)} ${problem}`;
+      }
+      if (type.additionalProperties === false) {
+        const unknown = Object.keys(record).filter((k) => !Object.hasOwn(type.properties ?? {}, k));
+        if (unknown.length > 0)
+          return `has unknown key${unknown.length === 1 ? '' : 's'} ${unknown.map((k) => JSON.stringify(k)).join(', ')} (allowed: ${Object.keys(type.properties ?? {}).join(', ') || 'none'})`;
+      }
+      return null;
+    }
   }
 }
 
-/** How the type reads in a Python-style signature for the model. */
-export function pythonTypeName(type: ParamType): string {
+function range(min: number | undefined, max: number | undefined): string {
+  if (min === undefined && max === undefined) return '';
+  if (min !== undefined && max !== undefined) return ` ${min}..${max}`;
+  return min !== undefined ? ` ≥${min}` : ` ≤${max}`;
+}
+
+/**
+ * How the type reads in a Python-style signature for the model: compact, but keeping what a call
+ * must respect — nested keys (required, or optional with `?`), enums, ranges and lengths.
+ */
+export function pythonTypeName(type: ParamType, depth = 0, limits = true): string {
   const base = (() => {
     switch (type.kind) {
       case 'string':
-        return type.enum ? `Literal[${type.enum.map((v) => JSON.stringify(v)).join(', ')}]` : 'str';
+        if (type.enum) return `Literal[${type.enum.map((v) => JSON.stringify(v)).join(', ')}]`;
+        return limits && type.maxLength !== undefined ? `str(≤${type.maxLength} chars)` : 'str';
       case 'integer':
-        return 'int';
+        return `int${limits ? range(type.minimum, type.maximum) : ''}`;
       case 'number':
-        return 'float';
+        return `float${limits ? range(type.minimum, type.maximum) : ''}`;
       case 'boolean':
         return 'bool';
-      case 'array':
-        return type.items ? `list[${pythonTypeName({ ...type.items, nullable: false })}]` : 'list';
-      case 'object':
-        return 'dict';
+      case 'array': {
+        const items = type.items
+          ? `[${pythonTypeName({ ...type.items, nullable: false }, depth + 1, limits)}]`
+          : '';
+        return `list${items}${limits && type.maxItems !== undefined ? `(≤${type.maxItems} items)` : ''}`;
+      }
+      case 'object': {
+        const keys = Object.entries(type.properties ?? {});
+        if (keys.length === 0 || depth > 3) return 'dict';
+        const fields = keys.map(
+          ([k, p]) =>
+            `${JSON.stringify(k)}${p.required ? '' : '?'}: ${pythonTypeName(p.type, depth + 1, limits)}`,
+        );
+        return `{${fields.join(', ')}${type.additionalProperties === false ? '' : ', ...'}}`;
+      }
       case 'any':
         return 'Any';
     }

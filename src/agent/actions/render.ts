@@ -4,7 +4,8 @@ import type { Action } from './types.js';
 
 function signature(action: Action): string {
   const params = action.params.map((p) => {
-    const head = `${p.name}: ${pythonTypeName(p.type)}`;
+    // A tool's limits are shown (they are its rules); the GUI actions read as Agent S wrote them.
+    const head = `${p.name}: ${pythonTypeName(p.type, 0, action.kind === 'mcp')}`;
     if (p.required) return head;
     return `${head} = ${pythonLiteral(p.default ?? null)}`;
   });

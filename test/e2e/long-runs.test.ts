@@ -1,0 +1,177 @@
+/**
+ * Long runs through the built binary: MCP servers that never hold a run back (a hanging one, a
+ * slow one that joins later), what the model is told (the screen, or no screen), and the
+ * reviewer's verdict and the grounded point where the user reads the history.
+ */
+import net from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeWeather } from '../fakes/mcp/providers.js';
+import { startFakeOsworld } from '../fakes/osworld/server.js';
+import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
+import {
+  events,
+  generatorRequests,
+  isReflection,
+  modelEnv,
+  reply,
+  startScriptedModel,
+} from '../helpers/scripted-run.js';
+import { runInTerminal } from '../helpers/terminal.js';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
+  cleanups.push(() => thing.close());
+  return thing;
+}
+
+/** A server that accepts connections and never answers a byte. */
+async function startHangingServer(): Promise<{ url: string; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/mcp`,
+    close: async () => {
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+const systemPrompt = (r: { body: Record<string, unknown> } | undefined) =>
+  String(((r?.body.messages ?? []) as { content: unknown }[])[0]?.content ?? '');
+
+describe('MCP servers never hold a run back', () => {
+  it('tools list reports a hanging server unreachable after GAGENT_MCP_TIMEOUT, beside the live one', async () => {
+    const hanging = later(await startHangingServer());
+    const weather = later(await startFakeWeather());
+    const result = await runGagent(
+      ['tools', 'list', '--json'],
+      cliEnv(tempHome(), {
+        GAGENT_MCP_HANG_URL: hanging.url,
+        GAGENT_MCP_WEATHER_URL: weather.url.toString(),
+        GAGENT_MCP_DEAD_URL: 'http://127.0.0.1:9/mcp',
+        GAGENT_MCP_TIMEOUT: '1',
+      }),
+    );
+    expect(result.code).toBe(0);
+    const servers = JSON.parse(result.stdout).servers as { name: string; state: string; reason?: string }[];
+    expect(servers.map((s) => [s.name, s.state])).toEqual([
+      ['dead', 'unreachable'],
+      ['hang', 'unreachable'],
+      ['weather', 'ready'],
+    ]);
+    expect(servers.find((s) => s.name === 'hang')?.reason).toBe('did not answer within 1 s');
+  });
+
+  it('a run starts with the servers that are ready; a slow one joins when it connects, a hanging one never blocks', async () => {
+    const hanging = later(await startHangingServer());
+    const slow = later(await startFakeWeather({ delayMs: 250 }));
+    const model = later(
+      await startScriptedModel([
+        reply('agent.wait(2)', 'Wait for the weather server.'),
+        reply('agent.slow_get_forecast(city="Oslo")', 'Ask for the forecast.'),
+        reply('agent.done()'),
+      ]),
+    );
+    const result = await runGagent(
+      ['run', 'weather in Oslo', '--controller', 'none', '--no-reflection', '--yes'],
+      cliEnv(tempHome(), {
+        ...modelEnv(model),
+        GAGENT_MCP_HANG_URL: hanging.url,
+        GAGENT_MCP_SLOW_URL: slow.url.toString(),
+        GAGENT_MCP_TIMEOUT: '4',
+      }),
+    );
+    expect(result.code).toBe(0);
+    const log = events(result.stdout);
+    expect(log[0]).toMatchObject({
+      type: 'run_started',
+      mcpServers: [
+        { name: 'hang', state: 'connecting' },
+        { name: 'slow', state: 'connecting' },
+      ],
+    });
+    // The first request went out at once, naming the servers still connecting and without their tools.
+    const requests = generatorRequests(model.requests());
+    expect(systemPrompt(requests[0])).toContain('Still connecting: hang, slow.');
+    expect(systemPrompt(requests[0])).not.toContain('def slow_get_forecast');
+    // By the next step the slow server had joined; the hanging one was still connecting.
+    expect(systemPrompt(requests[1])).toContain('def slow_get_forecast');
+    expect(systemPrompt(requests[1])).toContain('Still connecting: hang.');
+    expect(log.find((e) => e.type === 'mcp_server' && e.name === 'slow')).toMatchObject({ state: 'ready' });
+    expect(slow.calls.map((c) => c.args)).toEqual([{ city: 'Oslo' }]);
+    expect(log.at(-1)).toMatchObject({ type: 'run_finished', status: 'done' });
+  });
+});
+
+describe('what the model is told', () => {
+  it('without a screen: no screenshot section, MCP-only examples; with one: the screen size', async () => {
+    const weather = later(await startFakeWeather());
+    const model = later(
+      await startScriptedModel([reply('agent.weather_get_forecast(city="Oslo")'), reply('agent.done()')]),
+    );
+    await runGagent(
+      ['run', 'weather', '--controller', 'none', '--no-reflection'],
+      cliEnv(tempHome(), {
+        ...modelEnv(model),
+        GAGENT_MCP_WEATHER_URL: weather.url.toString(),
+        GAGENT_MCP_WEATHER_TRUST: 'read-only-hints',
+      }),
+    );
+    const noScreen = systemPrompt(generatorRequests(model.requests()).at(-1));
+    expect(noScreen).toContain('No screen is attached to this run');
+    expect(noScreen).toContain('(Context Analysis)');
+    expect(noScreen).not.toContain('(Screenshot Analysis)');
+    expect(noScreen).not.toContain('agent.click(');
+    expect(noScreen).toMatch(/agent\.weather_\w+\(\.\.\.\)/);
+
+    const vm = later(await startFakeOsworld({ width: 1920, height: 1200 }));
+    const gui = later(await startScriptedModel([reply('agent.done()')]));
+    await runGagent(
+      ['run', 'look', '--controller', 'osworld', '--controller-url', vm.url, '--no-reflection'],
+      cliEnv(tempHome(), modelEnv(gui)),
+    );
+    const withScreen = systemPrompt(gui.requests()[0]);
+    expect(withScreen).toMatch(
+      /The screen is 1920×1200 pixels\. Each step you receive a screenshot of it, scaled to \d+×\d+\./,
+    );
+    expect(withScreen).toContain('(Screenshot Analysis)');
+  });
+});
+
+describe('visible reasoning', () => {
+  it('runs show gives the reviewer’s verdict and where a click landed', async () => {
+    const vm = later(await startFakeOsworld());
+    const model = later(
+      await startScriptedModel(
+        [reply('agent.click("The Send button")'), reply('agent.done()')],
+        { 'The Send button': [640, 400] },
+        'Case 1: off track. The click landed on the Cancel button, not Send.',
+      ),
+    );
+    const home = tempHome();
+    const result = await runGagent(
+      ['run', 'send it', '--controller', 'osworld', '--controller-url', vm.url],
+      cliEnv(home, modelEnv(model)),
+    );
+    expect(result.code).toBe(0);
+    expect(model.requests().some(isReflection)).toBe(true);
+    const finished = events(result.stdout).filter((e) => e.type === 'step_finished');
+    expect(finished[0]?.outcome).toMatchObject({ type: 'screen', action: { at: { x: 640, y: 400 } } });
+    const runId = events(result.stdout)[0]?.runId as string;
+    const shown = await runInTerminal(['runs', 'show', runId], cliEnv(home));
+    expect(shown.output).toContain('executed on screen at (640, 400)');
+    expect(shown.output).toContain(
+      'reflection: off track — Case 1: off track. The click landed on the Cancel button',
+    );
+    const json = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], cliEnv(home))).stdout);
+    expect(json.steps.map((s: { verdict: string | null }) => s.verdict)).toEqual([null, 'off_track']);
+  });
+});
