@@ -1,13 +1,18 @@
 /**
  * MCP: a warm tool call through gagent's session beside a bare SDK client on the same server; a
  * new session per call (connect + initialize + list + call, what the design we replace did); and
- * a registry of 10 servers that each answer after 200 ms beside one such server.
+ * a registry of 10 servers that each answer after 200 ms beside one such server; and dead and
+ * hanging servers beside live ones, through the built binary.
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { McpRegistry, type ServerConfig } from '../src/mcp/registry.js';
+import { DEAD_MCP_URL, startHangingServer } from '../test/fakes/mcp/hanging.js';
 import { startFakeWeather } from '../test/fakes/mcp/providers.js';
-import { type BenchRow, interleaved, median, timeIt } from './table.js';
+import { startOpenAIFake } from '../test/fakes/model/scripted-server.js';
+import { cliEnv, runGagent, tempHome } from '../test/helpers/cli.js';
+import { modelEnv, reply } from '../test/helpers/scripted-run.js';
+import { type BenchRow, interleaved, interleavedSamples, median, nowMs, timeIt } from './table.js';
 
 async function bareClient(url: URL): Promise<{ client: Client; close(): Promise<void> }> {
   const transport = new StreamableHTTPClientTransport(url);
@@ -99,6 +104,75 @@ export async function benchRegistry(rounds = 5, servers = 10, delayMs = 200): Pr
       unit: 'ms',
       baseline: { what: 'one such server', value: medians.one as number },
       budget: { ratio: 1.3 },
+    },
+  ];
+}
+
+/**
+ * One dead and one hanging server beside two live ones, through the built binary: `tools list`
+ * may take the listing timeout plus the live servers' own time; a run's first model request must
+ * not wait for them at all.
+ */
+export async function benchUnreachableServers(rounds = 5, timeoutS = 1): Promise<BenchRow[]> {
+  const live = await Promise.all([startFakeWeather(), startFakeWeather()]);
+  const hanging = await startHangingServer();
+  const model = await startOpenAIFake({ script: () => reply('agent.done()') });
+  const liveEnv = {
+    GAGENT_MCP_TIMEOUT: String(timeoutS),
+    GAGENT_MCP_WEATHER_URL: live[0].url.toString(),
+    GAGENT_MCP_FORECAST_URL: live[1].url.toString(),
+    ...modelEnv(model),
+  };
+  const liveOnly = cliEnv(tempHome('gagent-bench-'), liveEnv);
+  const withBroken = cliEnv(tempHome('gagent-bench-'), {
+    ...liveEnv,
+    GAGENT_MCP_DEAD_URL: DEAD_MCP_URL,
+    GAGENT_MCP_HANG_URL: hanging.url,
+  });
+  const listTools = async (env: NodeJS.ProcessEnv) => {
+    const result = await runGagent(['tools', 'list', '--json'], env);
+    if (result.code !== 0) throw new Error(`tools list exited ${result.code}: ${result.stderr}`);
+  };
+  /** From spawning `gagent run` to its first model request arriving. */
+  const firstRequestMs = async (env: NodeJS.ProcessEnv) => {
+    const before = model.requests().length;
+    const started = nowMs();
+    const result = await runGagent(
+      ['run', 'check the forecast', '--controller', 'none', '--no-reflection'],
+      env,
+    );
+    const first = model.requests()[before];
+    if (result.code !== 0 || !first)
+      throw new Error(`the bench run failed (${result.code}): ${result.stderr}`);
+    return first.receivedAt - started;
+  };
+  const listing = await interleaved(
+    { live: () => listTools(liveOnly), broken: () => listTools(withBroken) },
+    rounds,
+    1,
+  );
+  const firstRequest = await interleavedSamples(
+    { live: () => firstRequestMs(liveOnly), broken: () => firstRequestMs(withBroken) },
+    rounds * 2,
+  );
+  await model.close();
+  await hanging.close();
+  await Promise.all(live.map((s) => s.close()));
+  const listingBudget = timeoutS * 1000 + 1.3 * (listing.live as number);
+  return [
+    {
+      what: 'tools list, 2 live + 1 dead + 1 hanging server',
+      value: listing.broken as number,
+      unit: 'ms',
+      baseline: { what: 'the live servers alone', value: listing.live as number },
+      budget: { max: Math.round(listingBudget) },
+    },
+    {
+      what: 'first model request of a run, same servers',
+      value: firstRequest.broken as number,
+      unit: 'ms',
+      baseline: { what: 'the live servers alone', value: firstRequest.live as number },
+      budget: { ratio: 1.15 },
     },
   ];
 }

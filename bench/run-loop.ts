@@ -1,65 +1,42 @@
 /**
- * The run loop: per-step overhead with a zero-latency model at 1280×800 (step time minus model
- * time, from the run's own events), and the peak RSS of a 100-step run, both measured on the
- * built binary against the OSWorld fake with detailed screenshots and a scripted model.
+ * The run loop, measured from outside the process on the built binary with zero-latency scripted
+ * models: the per-step overhead at 1280×800 (the time between one step's model request and the
+ * next, as the model server sees it), the peak RSS of 100- and 300-step GUI runs, and the size of
+ * the model's requests at steps 30 and 300 of an MCP run whose every tool result is 4,000
+ * characters.
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { startFakeMcpServer, text } from '../test/fakes/mcp/server.js';
+import type { FakeModelServer } from '../test/fakes/model/scripted-server.js';
 import { startFakeOsworld } from '../test/fakes/osworld/server.js';
-import { cliEnv, tempHome } from '../test/helpers/cli.js';
-import { events, modelEnv, reply, startScriptedModel } from '../test/helpers/scripted-run.js';
+import { BIN, cliEnv, tempHome } from '../test/helpers/cli.js';
+import {
+  generatorRequests,
+  isReflection,
+  modelEnv,
+  reply,
+  startScriptedModel,
+} from '../test/helpers/scripted-run.js';
 import { type BenchRow, median } from './table.js';
-
-const BIN = fileURLToPath(new URL('../bin/gagent.cjs', import.meta.url));
-
-interface RunMeasurement {
-  overheadMs: number[];
-  peakRssMb: number;
-  exitCode: number | null;
-}
 
 /** Peak resident memory so far (VmHWM), read from /proc while the run goes. */
 function peakRssMb(pid: number): number {
   try {
     const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-    return kb / 1024;
+    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
   } catch {
     return 0;
   }
 }
 
-async function measuredRun(steps: number): Promise<RunMeasurement> {
-  const vm = await startFakeOsworld({ width: 1280, height: 800, detailed: true });
-  // Clicks (grounded: a second model call and a screenshot in the prompt) alternate with typing.
-  const script = Array.from({ length: steps }, (_, i) =>
-    i % 2 === 0 ? reply('agent.click("The Send button")') : reply('agent.type(text="hello")'),
-  );
-  const model = await startScriptedModel(script, { 'The Send button': [640, 400] });
-  const env = cliEnv(tempHome('gagent-bench-'), modelEnv(model));
-  const child = spawn(
-    process.execPath,
-    [
-      BIN,
-      'run',
-      'benchmark',
-      '--controller',
-      'osworld',
-      '--controller-url',
-      vm.url,
-      '--max-steps',
-      String(steps),
-      '--json',
-    ],
-    {
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
-  let stdout = '';
-  child.stdout.on('data', (chunk: Buffer) => {
-    stdout += chunk.toString('utf8');
+/** Runs `gagent run` to its step limit (exit 6), watching its peak memory. */
+async function runToStepLimit(steps: number, extraArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
+  const args = [BIN, 'run', 'benchmark', '--max-steps', String(steps), '--json', ...extraArgs];
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
   });
   let peak = 0;
   const poll = setInterval(() => {
@@ -67,29 +44,113 @@ async function measuredRun(steps: number): Promise<RunMeasurement> {
   }, 20);
   const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
   clearInterval(poll);
-  await model.close();
-  await vm.close();
-  const finished = events(stdout).filter((e) => e.type === 'step_finished') as unknown as {
-    durationMs: number;
-    modelMs: number;
-  }[];
-  return { overheadMs: finished.map((s) => s.durationMs - s.modelMs), peakRssMb: peak, exitCode };
+  if (exitCode !== 6)
+    throw new Error(`a bench run should stop at --max-steps (exit 6), got ${exitCode}: ${stderr}`);
+  return peak;
 }
 
-export async function benchRunLoop(): Promise<BenchRow[]> {
-  const short = await measuredRun(40);
-  const long = await measuredRun(100);
-  if (long.exitCode !== 6 || short.exitCode !== 6)
-    throw new Error(
-      `bench runs should stop at --max-steps (exit 6), got ${short.exitCode} / ${long.exitCode}`,
+/** Gaps between consecutive generator requests: each is one whole step, less the (zero) model latency. */
+function stepGapsMs(model: FakeModelServer): number[] {
+  const arrivals = generatorRequests(model.requests()).map((r) => r.receivedAt);
+  return arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
+}
+
+async function guiRun(steps: number): Promise<{ gapsMs: number[]; peakRssMb: number }> {
+  const vm = await startFakeOsworld({ width: 1280, height: 800, detailed: true });
+  // Clicks (grounded: a second model call with the screenshot) alternate with typing.
+  const script = Array.from({ length: steps }, (_, i) =>
+    i % 2 === 0 ? reply('agent.click("The Send button")') : reply('agent.type(text="hello")'),
+  );
+  const model = await startScriptedModel(script, { 'The Send button': [640, 400] });
+  try {
+    const env = cliEnv(tempHome('gagent-bench-'), modelEnv(model));
+    const peak = await runToStepLimit(steps, ['--controller', 'osworld', '--controller-url', vm.url], env);
+    return { gapsMs: stepGapsMs(model), peakRssMb: peak };
+  } finally {
+    await model.close();
+    await vm.close();
+  }
+}
+
+/** 4,000 characters of a report page: many lines, as a real tool result would have. */
+function reportPage(page: number): string {
+  const lines = [`Report page ${page} of 300: quarterly figures by region.`];
+  for (let row = 1; lines.join('\n').length < 4000; row++)
+    lines.push(
+      `row ${row}: region ${row % 7}, revenue ${(row * 7919) % 100_000}, margin ${(row * 31) % 100}%`,
     );
+  return lines.join('\n').slice(0, 4000);
+}
+
+async function mcpRun(steps: number): Promise<{ generatorBytes: number[]; reflectionBytes: number[] }> {
+  const reports = await startFakeMcpServer({
+    name: 'reports',
+    tools: [
+      {
+        name: 'read_page',
+        description: 'Read one page of the quarterly report.',
+        inputSchema: { type: 'object', properties: { page: { type: 'integer' } }, required: ['page'] },
+        annotations: { readOnlyHint: true },
+        handler: (args) => text(reportPage(Number(args.page))),
+      },
+    ],
+  });
+  const script = Array.from({ length: steps }, (_, i) =>
+    reply(`agent.reports_read_page(page=${i + 1})`, `Read page ${i + 1}.`),
+  );
+  const model = await startScriptedModel(script);
+  try {
+    const env = cliEnv(tempHome('gagent-bench-'), {
+      ...modelEnv(model),
+      GAGENT_MCP_REPORTS_URL: reports.url.toString(),
+      GAGENT_MCP_REPORTS_TRUST: 'read-only-hints',
+    });
+    await runToStepLimit(steps, ['--controller', 'none'], env);
+    const requests = model.requests();
+    return {
+      generatorBytes: generatorRequests(requests).map((r) => r.bytes),
+      reflectionBytes: requests.filter(isReflection).map((r) => r.bytes),
+    };
+  } finally {
+    await model.close();
+    await reports.close();
+  }
+}
+
+const kib = (bytes: number) => bytes / 1024;
+
+export async function benchRunLoop(): Promise<BenchRow[]> {
+  const short = await guiRun(100);
+  const long = await guiRun(300);
+  const mcp = await mcpRun(300);
+  const at = (sizes: number[], step: number) => {
+    const size = sizes[step - 1];
+    if (size === undefined) throw new Error(`the MCP bench run made fewer than ${step} requests`);
+    return kib(size);
+  };
+  // Reflection starts at the second step, so its n-th request reviews step n + 1.
   return [
     {
-      what: 'per-step overhead at 1280×800 (model time excluded)',
-      value: median(short.overheadMs),
+      what: 'per-step overhead at 1280×800, from outside',
+      value: median([...short.gapsMs, ...long.gapsMs]),
       unit: 'ms',
       budget: { max: 100 },
     },
-    { what: 'peak RSS of a 100-step run', value: long.peakRssMb, unit: 'MB', budget: { max: 250 } },
+    { what: 'peak RSS, 100-step GUI run', value: short.peakRssMb, unit: 'MB', budget: { max: 250 } },
+    { what: 'peak RSS, 300-step GUI run', value: long.peakRssMb, unit: 'MB', budget: { max: 250 } },
+    {
+      what: 'model request at step 300 (4,000-char results)',
+      value: at(mcp.generatorBytes, 300),
+      unit: 'KiB',
+      baseline: { what: 'step 30', value: at(mcp.generatorBytes, 30) },
+      budget: { ratio: 2 },
+    },
+    {
+      what: 'reflection request at step 300',
+      value: at(mcp.reflectionBytes, 299),
+      unit: 'KiB',
+      baseline: { what: 'step 30', value: at(mcp.reflectionBytes, 29) },
+      budget: { ratio: 2 },
+    },
   ];
 }

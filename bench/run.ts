@@ -1,5 +1,7 @@
 /** `npm run bench`: every budget of DESIGN §8 as one table of medians and ratios against baselines measured in the same run. */
-import { benchMcp, benchRegistry } from './mcp.js';
+import { removeTempDirs } from '../test/helpers/temp.js';
+import { benchHistory } from './history.js';
+import { benchMcp, benchRegistry, benchUnreachableServers } from './mcp.js';
 import { benchRunLoop } from './run-loop.js';
 import { benchStartup } from './startup.js';
 import { type BenchRow, formatTable, meetsBudget } from './table.js';
@@ -8,13 +10,20 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
   ['start-up', () => benchStartup()],
   ['MCP calls', () => benchMcp()],
   ['MCP registry', () => benchRegistry()],
+  ['unreachable MCP servers', () => benchUnreachableServers()],
+  ['run history', () => benchHistory()],
   ['run loop', () => benchRunLoop()],
 ];
 
 const rows: BenchRow[] = [];
-for (const [name, bench] of sections) {
-  process.stderr.write(`bench: ${name}…\n`);
-  rows.push(...(await bench()));
+try {
+  for (const [name, bench] of sections) {
+    process.stderr.write(`bench: ${name}…\n`);
+    rows.push(...(await bench()));
+  }
+} finally {
+  // Every benchmark's temporary home, even when one failed half-way.
+  removeTempDirs();
 }
 process.stdout.write(`${formatTable(rows)}\n`);
 const missed = rows.filter((r) => !meetsBudget(r));

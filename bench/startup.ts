@@ -3,17 +3,16 @@
  * `node -e 0`, all spawned the same way and interleaved.
  */
 import { spawnSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Store } from '../src/store/store.js';
+import { tempDir } from '../test/helpers/temp.js';
 import { type BenchRow, interleaved } from './table.js';
 
 const BIN = fileURLToPath(new URL('../bin/gagent.cjs', import.meta.url));
 
 function seedWarmHome(): NodeJS.ProcessEnv {
-  const home = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-bench-'));
+  const home = tempDir('gagent-bench-');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: home,
@@ -64,7 +63,6 @@ export async function benchStartup(rounds = 15): Promise<BenchRow[]> {
     rounds,
   );
   const baseline = { what: 'node -e 0', value: medians.node as number };
-  fs.rmSync(env.HOME as string, { recursive: true, force: true });
   return [
     {
       what: 'gagent --version',
@@ -78,7 +76,8 @@ export async function benchStartup(rounds = 15): Promise<BenchRow[]> {
       what: 'gagent status --json (warm)',
       value: medians.status as number,
       unit: 'ms',
-      budget: { max: 300 },
+      baseline,
+      budget: { ratio: 4 },
     },
   ];
 }

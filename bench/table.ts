@@ -2,9 +2,9 @@
 
 export interface BenchRow {
   what: string;
-  /** Measured median (ms) or peak (MB), as `unit` says. */
+  /** A median time (ms), a peak (MB) or a size (KiB), as `unit` says. */
   value: number;
-  unit: 'ms' | 'MB';
+  unit: 'ms' | 'MB' | 'KiB';
   /** The baseline measured in the same run, if this row is a ratio. */
   baseline?: { what: string; value: number };
   /** Budget: a maximum ratio against the baseline, or a maximum absolute value; none for an informative row. */
@@ -20,7 +20,7 @@ export function median(samples: number[]): number {
 }
 
 export function nowMs(): number {
-  return Number(process.hrtime.bigint()) / 1e6;
+  return performance.now();
 }
 
 export async function timeIt(fn: () => unknown): Promise<number> {
@@ -31,21 +31,32 @@ export async function timeIt(fn: () => unknown): Promise<number> {
 
 /**
  * Measures several contenders in interleaved rounds (A B C A B C …) so that drift in machine
- * load hits all of them alike; returns the median per contender.
+ * load hits all of them alike; each contender returns its own measurement. Returns the median
+ * per contender.
  */
-export async function interleaved(
-  contenders: Record<string, () => unknown>,
+export async function interleavedSamples(
+  contenders: Record<string, () => Promise<number>>,
   rounds: number,
   warmup = 2,
 ): Promise<Record<string, number>> {
   const samples: Record<string, number[]> = Object.fromEntries(Object.keys(contenders).map((k) => [k, []]));
   for (let round = 0; round < rounds + warmup; round++) {
-    for (const [name, fn] of Object.entries(contenders)) {
-      const ms = await timeIt(fn);
-      if (round >= warmup) samples[name]?.push(ms);
+    for (const [name, measure] of Object.entries(contenders)) {
+      const value = await measure();
+      if (round >= warmup) samples[name]?.push(value);
     }
   }
   return Object.fromEntries(Object.entries(samples).map(([k, v]) => [k, median(v)]));
+}
+
+/** `interleavedSamples` where the measurement is how long each contender takes. */
+export function interleaved(
+  contenders: Record<string, () => unknown>,
+  rounds: number,
+  warmup = 2,
+): Promise<Record<string, number>> {
+  const timed = Object.fromEntries(Object.entries(contenders).map(([name, fn]) => [name, () => timeIt(fn)]));
+  return interleavedSamples(timed, rounds, warmup);
 }
 
 export function meetsBudget(row: BenchRow): boolean {
@@ -56,7 +67,7 @@ export function meetsBudget(row: BenchRow): boolean {
 }
 
 export function formatTable(rows: BenchRow[]): string {
-  const header = ['what', 'median', 'baseline', 'ratio', 'budget', 'ok'];
+  const header = ['what', 'value', 'baseline', 'ratio', 'budget', 'ok'];
   const body = rows.map((row) => {
     const ratio = row.baseline ? row.value / row.baseline.value : undefined;
     return [

@@ -1,5 +1,5 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { and, asc, desc, eq, gte, inArray, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { RunStatus, StepKind } from '../domain/run.js';
 import type { Db } from './open.js';
 import { runSteps, runs } from './schema.js';
@@ -108,6 +108,9 @@ export class RunRepository {
    * The user's runs whose id starts with `prefix` (at most `limit`), so users can type a short id.
    * A range on the primary key (prefix ≤ id < prefix with its last character bumped), so the
    * lookup is an index seek however many runs there are; ids are ASCII, so the range is exact.
+   * The user test is written `+user_id` so SQLite cannot pick the (user, started) index for it
+   * instead: without statistics it prefers an equality to a range, and would scan every run of
+   * the user.
    */
   findByPrefix(userId: string, prefix: string, limit: number): RunRow[] {
     if (!RUN_ID_PREFIX.test(prefix)) return [];
@@ -115,7 +118,7 @@ export class RunRepository {
     return this.db
       .select()
       .from(runs)
-      .where(and(gte(runs.id, prefix), lt(runs.id, upper), eq(runs.userId, userId)))
+      .where(and(gte(runs.id, prefix), lt(runs.id, upper), sql`+${runs.userId} = ${userId}`))
       .orderBy(asc(runs.id))
       .limit(limit)
       .all();

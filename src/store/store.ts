@@ -60,6 +60,11 @@ export class Store {
     return counts;
   }
 
+  /** Runs `work` as one transaction: all of its writes land, or none do (and many writes cost one commit). */
+  transaction<T>(work: () => T): T {
+    return this.opened.sqlite.transaction(work)();
+  }
+
   close(): void {
     if (this.opened.sqlite.open) this.opened.sqlite.close();
   }

@@ -3,8 +3,8 @@
  * slow one that joins later), what the model is told (the screen, or no screen), and the
  * reviewer's verdict and the grounded point where the user reads the history.
  */
-import net from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import { DEAD_MCP_URL, startHangingServer } from '../fakes/mcp/hanging.js';
 import { startFakeWeather } from '../fakes/mcp/providers.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
@@ -27,23 +27,6 @@ function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
   return thing;
 }
 
-/** A server that accepts connections and never answers a byte. */
-async function startHangingServer(): Promise<{ url: string; close(): Promise<void> }> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('close', () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `http://127.0.0.1:${(server.address() as net.AddressInfo).port}/mcp`,
-    close: async () => {
-      for (const s of sockets) s.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
-
 const systemPrompt = (r: { body: Record<string, unknown> } | undefined) =>
   String(((r?.body.messages ?? []) as { content: unknown }[])[0]?.content ?? '');
 
@@ -56,7 +39,7 @@ describe('MCP servers never hold a run back', () => {
       cliEnv(tempHome(), {
         GAGENT_MCP_HANG_URL: hanging.url,
         GAGENT_MCP_WEATHER_URL: weather.url.toString(),
-        GAGENT_MCP_DEAD_URL: 'http://127.0.0.1:9/mcp',
+        GAGENT_MCP_DEAD_URL: DEAD_MCP_URL,
         GAGENT_MCP_TIMEOUT: '1',
       }),
     );

@@ -68,6 +68,59 @@ describe('the SQLite store', () => {
     });
   });
 
+  it('a transaction writes all or nothing', () => {
+    const s = store();
+    const run = (id: string) => ({
+      id,
+      userId: 'alice',
+      task: 't',
+      model: 'm',
+      controller: 'none',
+      startedAt: new Date().toISOString(),
+      pid: 1,
+      host: 'h',
+    });
+    s.transaction(() => {
+      s.runs.create(run('run_a'));
+      s.runs.create(run('run_b'));
+    });
+    expect(() =>
+      s.transaction(() => {
+        s.runs.create(run('run_c'));
+        s.runs.create(run('run_a')); // a duplicate id fails the second write
+      }),
+    ).toThrow();
+    expect(
+      s.runs
+        .list('alice', 10)
+        .map((r) => r.id)
+        .sort(),
+    ).toEqual(['run_a', 'run_b']);
+  });
+
+  it("a run id prefix finds only the asking user's runs, however many share the prefix", () => {
+    const s = store();
+    s.transaction(() => {
+      for (let i = 0; i < 500; i++)
+        for (const userId of ['alice', 'bob'])
+          s.runs.create({
+            id: `run_${userId}_${String(i).padStart(3, '0')}`,
+            userId,
+            task: 't',
+            model: 'm',
+            controller: 'none',
+            startedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+            pid: 1,
+            host: 'h',
+          });
+    });
+    expect(s.runs.findByPrefix('alice', 'run_alice_12', 20).map((r) => r.id)).toEqual(
+      Array.from({ length: 10 }, (_, i) => `run_alice_12${i}`),
+    );
+    expect(s.runs.findByPrefix('alice', 'run_bob_1', 20)).toEqual([]);
+    expect(s.runs.findByPrefix('bob', 'run_bob_499', 2).map((r) => r.id)).toEqual(['run_bob_499']);
+  });
+
   it('disconnect clears the URL and headers; a later sync never authorizes it again', () => {
     const s = store();
     recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp', 'ca_1');

@@ -11,6 +11,7 @@ import { newRunId, type RunServices, runTask } from '../../runner/run-task.js';
 import { accountManager } from '../accounts.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { keepHeapNearLiveSize } from '../heap.js';
 
 function parseMaxSteps(raw: unknown): number {
   const n = Number(raw ?? 30);
@@ -75,6 +76,7 @@ export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, op
     );
   const maxSteps = parseMaxSteps(options.maxSteps);
   const startUrl = parseStartUrl(options.url);
+  keepHeapNearLiveSize();
   const store = ctx.store();
   reapAbandonedRuns(store);
   const bus = new RunEventBus(newRunId(), (err) =>

@@ -24,6 +24,9 @@ export interface RecordedModelRequest {
   lastUserText: string;
   images: number;
   model: string;
+  /** When it arrived (performance.now() of the server process), and its body's size in bytes. */
+  receivedAt: number;
+  bytes: number;
 }
 
 export type ModelFault =
@@ -157,9 +160,12 @@ async function start(
     } catch {
       return send(400, format.error(400, 'body is not JSON'));
     }
+    const raw = Buffer.concat(chunks);
     const request: RecordedModelRequest = {
       path: format.path,
       headers: req.headers,
+      receivedAt: performance.now(),
+      bytes: raw.length,
       body,
       model: String(body.model ?? ''),
       ...format.record(body),
