@@ -10,7 +10,7 @@ import fs from 'node:fs';
 import { startFakeMcpServer, text } from '../test/fakes/mcp/server.js';
 import type { FakeModelServer } from '../test/fakes/model/scripted-server.js';
 import { startFakeOsworld } from '../test/fakes/osworld/server.js';
-import { BIN, cliEnv, tempHome } from '../test/helpers/cli.js';
+import { BIN, cliEnv, runGagent, tempHome } from '../test/helpers/cli.js';
 import {
   generatorRequests,
   isReflection,
@@ -55,7 +55,7 @@ function stepGapsMs(model: FakeModelServer): number[] {
   return arrivals.slice(1).map((at, i) => at - (arrivals[i] as number));
 }
 
-async function guiRun(steps: number): Promise<{ gapsMs: number[]; peakRssMb: number }> {
+async function guiRun(steps: number): Promise<{ gapsMs: number[]; peakRssMb: number; screenshots: number }> {
   const vm = await startFakeOsworld({ width: 1280, height: 800, detailed: true });
   // Clicks (grounded: a second model call with the screenshot) alternate with typing.
   const script = Array.from({ length: steps }, (_, i) =>
@@ -65,7 +65,10 @@ async function guiRun(steps: number): Promise<{ gapsMs: number[]; peakRssMb: num
   try {
     const env = cliEnv(tempHome('gagent-bench-'), modelEnv(model));
     const peak = await runToStepLimit(steps, ['--controller', 'osworld', '--controller-url', vm.url], env);
-    return { gapsMs: stepGapsMs(model), peakRssMb: peak };
+    const db = JSON.parse((await runGagent(['debug', 'db', '--json'], env)).stdout) as {
+      rows: { step_artifacts: number };
+    };
+    return { gapsMs: stepGapsMs(model), peakRssMb: peak, screenshots: db.rows.step_artifacts };
   } finally {
     await model.close();
     await vm.close();
@@ -138,6 +141,13 @@ export async function benchRunLoop(): Promise<BenchRow[]> {
     },
     { what: 'peak RSS, 100-step GUI run', value: short.peakRssMb, unit: 'MB', budget: { max: 250 } },
     { what: 'peak RSS, 300-step GUI run', value: long.peakRssMb, unit: 'MB', budget: { max: 250 } },
+    {
+      // Pictures of noise compress slowly; with a zero-latency model some are skipped, as designed.
+      what: 'screenshots kept in the 300-step run (worst-case noise pictures)',
+      value: long.screenshots,
+      unit: 'of',
+      baseline: { what: 'steps', value: 300 },
+    },
     {
       what: 'model request at step 300 (4,000-char results)',
       value: at(mcp.generatorBytes, 300),

@@ -4,7 +4,7 @@ export interface BenchRow {
   what: string;
   /** A median time (ms), a peak (MB) or a size (KiB), as `unit` says. */
   value: number;
-  unit: 'ms' | 'MB' | 'KiB';
+  unit: 'ms' | 'MB' | 'KiB' | 'of';
   /** The baseline measured in the same run, if this row is a ratio. */
   baseline?: { what: string; value: number };
   /** Budget: a maximum ratio against the baseline, or a maximum absolute value; none for an informative row. */
@@ -66,14 +66,18 @@ export function meetsBudget(row: BenchRow): boolean {
   return row.value <= row.budget.max;
 }
 
+function amount(value: number, unit: BenchRow['unit']): string {
+  return unit === 'of' ? String(value) : `${value.toFixed(1)} ${unit}`;
+}
+
 export function formatTable(rows: BenchRow[]): string {
   const header = ['what', 'value', 'baseline', 'ratio', 'budget', 'ok'];
   const body = rows.map((row) => {
     const ratio = row.baseline ? row.value / row.baseline.value : undefined;
     return [
       row.what,
-      `${row.value.toFixed(1)} ${row.unit}`,
-      row.baseline ? `${row.baseline.value.toFixed(1)} ${row.unit} (${row.baseline.what})` : '—',
+      amount(row.value, row.unit),
+      row.baseline ? `${amount(row.baseline.value, row.unit)} (${row.baseline.what})` : '—',
       ratio === undefined ? '—' : `${ratio.toFixed(2)}×`,
       !row.budget
         ? '—'

@@ -16,6 +16,11 @@ if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   // Node's on-disk compile cache: the bundle starts ~5–15% faster from the second run on (measured
   // on `status --json`); --version and --help above never load the bundle, so they do not need it.
   require('node:module').enableCompileCache?.();
+  // Every libuv pool thread that compresses a screenshot (sharp, in gagent run) keeps the freed
+  // picture buffers in its own malloc arena for the rest of the run. Two threads are plenty for
+  // gagent (DNS lookups, zlib, pictures) and bound that memory. Set before anything starts the
+  // pool; a user's own setting wins.
+  process.env.UV_THREADPOOL_SIZE ??= '2';
   // Read here, before the bundle loads: Node maps stack traces only for code loaded after this.
   if (process.env.GAGENT_DEBUG === '1' || process.env.GAGENT_DEBUG === 'true')
     process.setSourceMapsEnabled(true);

@@ -1,7 +1,7 @@
 /**
  * The layer rule of ARCHITECTURE.md, checked on every `npm run lint`: imports go one way,
- * cli → tui/runner → agent → llm/controllers/mcp → composio → store, and the shared foundation
- * (config, errors, redact, http, terminal-text, domain, package-root) imports nothing above it.
+ * cli → tui/report/runner → agent → llm/controllers/mcp → composio → store, and the shared foundation
+ * (config, errors, redact, http, terminal-text, format, domain, package-root) imports nothing above it.
  * An upward import fails with the file, the import and the rule it breaks.
  */
 import fs from 'node:fs';
@@ -19,9 +19,19 @@ const RANKS = {
   agent: 4,
   runner: 5,
   tui: 5,
+  report: 5,
   cli: 6,
 };
-const FOUNDATION = new Set(['config', 'errors', 'redact', 'http', 'terminal-text', 'domain', 'package-root']);
+const FOUNDATION = new Set([
+  'config',
+  'errors',
+  'redact',
+  'http',
+  'terminal-text',
+  'format',
+  'domain',
+  'package-root',
+]);
 
 /** The part of src/ a file belongs to ("store", "cli", … or "foundation"). */
 export function partOf(srcDir, file) {

@@ -19,9 +19,11 @@ import {
   parseMegabytes,
   parseModelSpec,
   parsePositiveInt,
+  parseScreenshotRetention,
   parseSeconds,
   parseUser,
   resolveDbPath,
+  type ScreenshotRetention,
 } from './config/parse.js';
 import { childEnvironment, envSecrets } from './config/secrets.js';
 import { UsageError } from './errors.js';
@@ -35,6 +37,7 @@ export {
   type ModelSpec,
   parseHeaderList,
   parseModelSpec,
+  type ScreenshotRetention,
 } from './config/parse.js';
 
 export const CONTROLLERS = ['local', 'browser', 'osworld', 'none'] as const;
@@ -83,6 +86,8 @@ export interface Config {
   readonly mcpTimeoutMs: number;
   /** The most one model request may cost, in estimated tokens (GAGENT_CONTEXT_TOKENS; default 24,000). */
   readonly contextTokens: number;
+  /** How long runs' screenshots are kept (GAGENT_KEEP_SCREENSHOTS: all, none, or days; default all). */
+  readonly keepScreenshots: ScreenshotRetention;
   readonly controller: ControllerName;
   readonly controllerUrl?: string;
   /** The X DISPLAY the local controller would use, if any. */
@@ -224,6 +229,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       );
     return tokens;
   });
+  const keepScreenshots = lazily(() =>
+    parseScreenshotRetention(env.GAGENT_KEEP_SCREENSHOTS, 'GAGENT_KEEP_SCREENSHOTS'),
+  );
   const controller = lazily(() => controllerName(flags, env));
   const controllerUrl = lazily(() =>
     httpUrl(nonEmpty(flags.controllerUrl) ?? nonEmpty(env.GAGENT_CONTROLLER_URL), '--controller-url'),
@@ -265,6 +273,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     get contextTokens() {
       return contextTokens();
+    },
+    get keepScreenshots() {
+      return keepScreenshots();
     },
     get controller() {
       return controller();

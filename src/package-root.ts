@@ -17,3 +17,9 @@ export function packageRoot(moduleUrl: string): string {
   }
   throw new Error('gagent cannot find its own installation (package.json and drizzle/); reinstall it.');
 }
+
+/** gagent's version, from its package.json. */
+export function packageVersion(moduleUrl: string): string {
+  const file = path.join(packageRoot(moduleUrl), 'package.json');
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { version: string }).version;
+}

@@ -4,7 +4,7 @@
  * its cached session and recorded. Whatever did not run becomes feedback for the next prompt.
  */
 import { type ImageBudget, prepareForModel, type Size } from '../controllers/screenshot-scaling.js';
-import { ActionNotSupportedError, type Controller } from '../controllers/types.js';
+import { ActionNotSupportedError, type Controller, type Screenshot } from '../controllers/types.js';
 import type { ActionCall, StepKind, StepOutcome } from '../domain/run.js';
 import { GagentError, InterruptedError, UnreachableError } from '../errors.js';
 import type { ActionRegistry } from './actions/registry.js';
@@ -22,6 +22,8 @@ import { fenceUntrusted } from './prompts.js';
 import type { Worker, WorkerObserver } from './worker.js';
 
 export interface AgentObserver extends WorkerObserver {
+  /** The step's screenshot, as soon as it is taken (before the model sees it). */
+  onScreenshot?(step: number, shot: Screenshot): void;
   onGrounding?(): void;
   onPlan?(kind: StepKind, plan: string, action: ActionCall): void;
   onApprovalRequested?(request: ApprovalRequest): void;
@@ -118,6 +120,7 @@ export class Agent {
     const modelSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
     try {
       const shot = controller.supportsGui ? await controller.screenshot(signal) : null;
+      if (shot) this.deps.observer?.onScreenshot?.(step, shot);
       const image = shot ? await prepareForModel(shot, this.deps.imageBudget) : null;
       const screen: Size | null = shot ? { width: shot.width, height: shot.height } : null;
 

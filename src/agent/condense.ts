@@ -6,17 +6,12 @@
 
 import type { ActionCall, StepOutcome } from '../domain/run.js';
 import { landedAt } from '../domain/screen.js';
+import { formatSize, oneLine } from '../format.js';
 import { planIntent } from './plan-sections.js';
 import { fenceInline } from './prompts.js';
 
-function oneLine(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
 function size(text: string): string {
-  const bytes = Buffer.byteLength(text);
-  return bytes >= 1024 ? `${(bytes / 1024).toFixed(1)} KB` : `${bytes} B`;
+  return formatSize(Buffer.byteLength(text));
 }
 
 function outcomeLine(outcome: StepOutcome): string {

@@ -118,6 +118,21 @@ export class Worker {
     return this.conversation.messages();
   }
 
+  /**
+   * Parses a reply; an action that is not bound may belong to a server that joined after the prompt
+   * was written (bind it now) or is still connecting (wait for it), so look again before refusing.
+   */
+  private async parseWithLateServers(text: string): Promise<ReturnType<typeof parseAction>> {
+    const parsed = parseAction(text, this.options.actions);
+    if (parsed.ok || !parsed.unknownAction) return parsed;
+    this.options.refreshActions?.();
+    const again = parseAction(text, this.options.actions);
+    if (again.ok || !again.unknownAction || !(await this.options.awaitAction?.(again.unknownAction)))
+      return again;
+    this.options.refreshActions?.();
+    return parseAction(text, this.options.actions);
+  }
+
   async decide(input: StepInput): Promise<Decision> {
     let modelMs = 0;
     if (input.screenshot) {
@@ -166,12 +181,7 @@ export class Worker {
       const reply = await this.options.model.complete({ messages: attempt, signal: input.signal });
       modelMs += reply.durationMs;
       lastReply = reply.text;
-      let parsed = parseAction(reply.text, this.options.actions);
-      if (!parsed.ok && parsed.unknownAction && (await this.options.awaitAction?.(parsed.unknownAction))) {
-        // Its server finished connecting: the action is there now.
-        this.options.refreshActions?.();
-        parsed = parseAction(reply.text, this.options.actions);
-      }
+      const parsed = await this.parseWithLateServers(reply.text);
       if (parsed.ok) {
         this.conversation.addAssistant(reply.text);
         this.lastPlan = reply.text;

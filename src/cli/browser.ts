@@ -43,14 +43,15 @@ function systemOpenerArgv(url: string, platform: NodeJS.Platform): string[] {
 }
 
 /**
- * Opens an http(s) link with BROWSER, else the platform's opener. The child gets `env` (gagent's
- * secrets removed). Returns false when nothing could be started; the caller prints the link either way.
+ * Opens an http(s) link, or a file gagent wrote (file:), with BROWSER, else the platform's opener.
+ * The child gets `env` (gagent's secrets removed). Returns false when nothing could be started;
+ * the caller prints the link either way.
  */
 export async function openInBrowser(
   url: string,
   options: { browserCommand?: string; env: NodeJS.ProcessEnv; platform?: NodeJS.Platform },
 ): Promise<boolean> {
-  if (!/^https?:\/\//i.test(url)) return false;
+  if (!/^(https?|file):\/\//i.test(url)) return false;
   const argv = options.browserCommand
     ? browserArgv(options.browserCommand, url)
     : systemOpenerArgv(url, options.platform ?? process.platform);

@@ -69,8 +69,10 @@ export const define = {
       .addOption(jsonOption()),
   'runs show': () =>
     new Command('show')
-      .description('show one run step by step')
+      .description('show one run step by step, or write it as an HTML report with its screenshots')
       .argument('<id>', 'the run id (a unique prefix is enough)')
+      .option('--html <file>', 'write a self-contained HTML report (screenshots, clicks, MCP calls) to FILE')
+      .option('--open', 'open the report in the browser (with --html)')
       .addOption(userOption())
       .addOption(jsonOption()),
   'runs delete': () =>

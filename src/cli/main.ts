@@ -3,10 +3,8 @@
  * nothing else) and loads a command's implementation only when it runs: --version and --help
  * import commander and nothing more.
  */
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { Command, CommanderError } from '@commander-js/extra-typings';
-import { packageRoot } from '../package-root.js';
+import { packageVersion } from '../package-root.js';
 import { type CommandPath, define, GROUPS } from './definitions.js';
 
 /** What a command receives: which command, its positional arguments and its parsed options. */
@@ -16,19 +14,12 @@ export interface Invocation {
   options: Record<string, unknown>;
 }
 
-function packageVersion(): string {
-  const pkg = JSON.parse(readFileSync(path.join(packageRoot(import.meta.url), 'package.json'), 'utf8')) as {
-    version: string;
-  };
-  return pkg.version;
-}
-
 export function buildProgram(onInvoke: (invocation: Invocation) => Promise<void>): Command {
   const program = new Command('gagent')
     .description(
       'Drive a computer like a person, and call connected accounts (Gmail, Slack, any MCP server) where that does the job better.',
     )
-    .version(packageVersion(), '-v, --version', 'print the version')
+    .version(packageVersion(import.meta.url), '-v, --version', 'print the version')
     .showSuggestionAfterError(true)
     .configureHelp({ sortSubcommands: false, showGlobalOptions: false })
     // Set before any subcommand is added: each subcommand copies these settings, so a usage

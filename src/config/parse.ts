@@ -75,6 +75,22 @@ export function parseMegabytes(value: string | undefined, name: string): number 
   return n;
 }
 
+/** How long a run's screenshots are kept (GAGENT_KEEP_SCREENSHOTS): all, none, or a number of days. */
+export type ScreenshotRetention = { keep: 'all' } | { keep: 'none' } | { keep: 'days'; days: number };
+
+export function parseScreenshotRetention(value: string | undefined, name: string): ScreenshotRetention {
+  const text = value?.trim().toLowerCase();
+  if (text === undefined || text === '' || text === 'all') return { keep: 'all' };
+  if (text === 'none') return { keep: 'none' };
+  const days = Number(text);
+  if (!Number.isFinite(days) || days <= 0 || days > 36_500)
+    throw new UsageError(
+      `${name} must be all, none or a number of days from 1 to 36500, got "${value}".`,
+      `For example: ${name}=30 keeps a month of screenshots.`,
+    );
+  return { keep: 'days', days };
+}
+
 function safeJson(text: string): unknown {
   try {
     return JSON.parse(text);

@@ -65,3 +65,26 @@ export function toScreenPoint(point: Point, from: Size, screen: Size): Point {
   const y = Math.round((point.y * screen.height) / from.height);
   return { x: Math.min(screen.width - 1, Math.max(0, x)), y: Math.min(screen.height - 1, Math.max(0, y)) };
 }
+
+/** A screenshot as the run's history keeps it: WebP, longest side at most 1280 px. */
+export interface HistoryImage extends Size {
+  data: Buffer;
+  mediaType: 'image/webp';
+}
+
+export const HISTORY_MAX_LONG_EDGE = 1280;
+
+/** Shrinks and compresses a screenshot for the history (sharp works on its own threads, off the step's path). */
+export async function compressForHistory(shot: Screenshot): Promise<HistoryImage> {
+  const target = fitWithin(shot, HISTORY_MAX_LONG_EDGE);
+  const { default: sharp } = await import('sharp');
+  // One picture at a time, nothing cached: libvips' operation cache and per-core threads would
+  // otherwise hold tens of megabytes for the whole run, for pictures never seen again.
+  sharp.cache(false);
+  sharp.concurrency(1);
+  let image = sharp(shot.png);
+  if (target.width !== shot.width || target.height !== shot.height)
+    image = image.resize(target.width, target.height, { fit: 'fill' });
+  const data = await image.webp({ quality: 70, effort: 0 }).toBuffer();
+  return { data, mediaType: 'image/webp', ...target };
+}

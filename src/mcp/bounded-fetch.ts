@@ -6,12 +6,7 @@
  * Nothing past the cap is ever held (it is read and dropped, to learn the size).
  */
 import type { FetchLike } from '@modelcontextprotocol/sdk/shared/transport.js';
-
-const MB = 1024 * 1024;
-
-export function formatSize(bytes: number): string {
-  return bytes >= MB ? `${(bytes / MB).toFixed(1)} MB` : `${Math.ceil(bytes / 1024)} KB`;
-}
+import { formatSize } from '../format.js';
 
 interface RequestInfo {
   id: string | number | null;

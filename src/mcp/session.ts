@@ -9,6 +9,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { FetchLike } from '../http.js';
+import { packageVersion } from '../package-root.js';
 import { boundedFetch } from './bounded-fetch.js';
 import { classifyMcpError, McpSessionError } from './errors.js';
 import { parseToolPage } from './tool-list.js';
@@ -30,7 +31,7 @@ export interface McpSessionOptions {
 
 export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
 
-const CLIENT_INFO = { name: 'gagent', version: '0.1.0' };
+const CLIENT_INFO = { name: 'gagent', version: packageVersion(import.meta.url) };
 
 export class McpSession {
   private client: Client;

@@ -13,7 +13,7 @@ import { type ApprovalMemory, ApprovalPolicy, type AskApproval } from '../agent/
 import { Grounder } from '../agent/grounding.js';
 import { McpAgent } from '../agent/mcp-agent.js';
 import { Worker } from '../agent/worker.js';
-import type { Controller } from '../controllers/types.js';
+import type { Controller, Screenshot } from '../controllers/types.js';
 import type { ActionCall, StepKind } from '../domain/run.js';
 import type { McpToolSource } from '../mcp/types.js';
 import type { Store } from '../store/store.js';
@@ -46,6 +46,8 @@ export interface AgentSetup {
   currentStep(): number;
   /** Told what the step is about to do, so an interrupted step can still be recorded. */
   onPlan?(kind: StepKind, plan: string, action: ActionCall): void;
+  /** Given each step's screenshot as it is taken (to keep it in the history). */
+  onScreenshot?(step: number, shot: Screenshot): void;
 }
 
 function platformName(controller: Controller): string {
@@ -112,6 +114,7 @@ export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRe
     refreshActions,
     modelTimeoutMs: setup.modelTimeoutMs,
     observer: {
+      onScreenshot: setup.onScreenshot,
       onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),
       onGrounding: () => bus.emit({ type: 'thinking', step: step(), phase: 'grounding' }),
       onPlan: (kind, plan, action) => {

@@ -21,6 +21,7 @@ import { buildAgent } from './build-agent.js';
 import type { RunEventBus } from './event-bus.js';
 import type { McpServerState, RunEndStatus } from './events.js';
 import { prepareModels } from './models.js';
+import { ScreenshotKeeper } from './screenshot-keeper.js';
 import { StepLoop } from './step-loop.js';
 
 export interface RunOptions {
@@ -94,6 +95,30 @@ function startMcp(
   return registry;
 }
 
+/**
+ * The keeper of this run's screenshots, or null when there is no screen or the user keeps none.
+ * With a retention in days, the user's older pictures are removed first.
+ */
+function keepScreenshots(
+  config: Config,
+  store: Store,
+  controller: Controller,
+  bus: RunEventBus,
+): ScreenshotKeeper | null {
+  const retention = config.keepScreenshots;
+  if (retention.keep === 'days')
+    store.artifacts.pruneScreenshots(
+      config.user,
+      new Date(Date.now() - retention.days * 86_400_000).toISOString(),
+    );
+  if (retention.keep === 'none' || !controller.supportsGui) return null;
+  return new ScreenshotKeeper({
+    store,
+    runId: bus.runId,
+    warn: (message) => bus.emit({ type: 'warning', message }),
+  });
+}
+
 /** Whether a provider's tools may be used now: env servers while configured, accounts while authorized. */
 function authorization(config: Config, store: Store, registry: McpRegistry | null) {
   const envServers = new Set(config.mcpServers.map((s) => s.name));
@@ -117,7 +142,10 @@ export async function runTask(
   let registry: McpRegistry | null = null;
   let agent: Agent | null = null;
   let runStarted = false;
-  const finish = (status: RunEndStatus, exitCode: number, summary: string): RunSummary => {
+  let keeper: ScreenshotKeeper | null = null;
+  const finish = async (status: RunEndStatus, exitCode: number, summary: string): Promise<RunSummary> => {
+    // The last pictures land before the run is marked finished (and before the store closes).
+    await keeper?.flush();
     if (runStarted) {
       bus.emit({
         type: 'run_finished',
@@ -134,6 +162,7 @@ export async function runTask(
   try {
     controller = await createController(config, { startUrl: options.startUrl, fetch: services.fetch });
     await controller.start(options.signal);
+    keeper = keepScreenshots(config, store, controller, bus);
     registry = options.useMcp ? startMcp(config, store, services, bus, options.signal) : null;
     const servers = registry;
     const built = buildAgent({
@@ -163,6 +192,7 @@ export async function runTask(
       contextTokens: config.contextTokens,
       currentStep: () => loop.current,
       onPlan: (kind, plan, action) => loop.notePlan(kind, plan, action),
+      onScreenshot: keeper ? (step, shot) => keeper?.keep(step, shot) : undefined,
     });
     agent = built.agent;
 
@@ -180,13 +210,13 @@ export async function runTask(
     });
     runStarted = true;
     const end = await loop.run(agent);
-    return finish(end.status, end.exitCode, end.summary);
+    return await finish(end.status, end.exitCode, end.summary);
   } catch (err) {
     if (err instanceof InterruptedError || options.signal.aborted) {
       if (!runStarted) throw new InterruptedError();
       loop.recordInterrupted(agent);
       const n = loop.completed;
-      return finish(
+      return await finish(
         'interrupted',
         ExitCode.Interrupted,
         `Interrupted after ${n} step${n === 1 ? '' : 's'}; the history is saved.`,
@@ -198,7 +228,7 @@ export async function runTask(
       err instanceof GagentError
         ? [err.message, err.hint].filter(Boolean).join(' ')
         : `Unexpected error: ${String(err)}`;
-    return finish('error', exitCode, message);
+    return await finish('error', exitCode, message);
   } finally {
     await registry?.close().catch(() => {});
     await controller?.close().catch(() => {});

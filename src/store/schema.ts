@@ -1,6 +1,6 @@
 /** The whole schema (ARCHITECTURE.md, Data). Timestamps are ISO-8601 UTC strings. drizzle-kit generates drizzle/ from this. */
 import { sql } from 'drizzle-orm';
-import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { blob, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 import type { AccountStatus } from '../domain/accounts.js';
 import type { RunStatus, StepKind } from '../domain/run.js';
 
@@ -124,6 +124,31 @@ export const runSteps = sqliteTable(
     approval: text('approval', { mode: 'json' }).$type<unknown>(),
   },
   (t) => [primaryKey({ columns: [t.runId, t.idx] })],
+);
+
+/**
+ * What a step leaves besides its row: today the screenshot the model saw, downscaled and
+ * compressed. Deleting a run (runs delete, runs prune) deletes its pictures with it.
+ */
+export const stepArtifacts = sqliteTable(
+  'step_artifacts',
+  {
+    runId: text('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    idx: integer('idx').notNull(),
+    kind: text('kind').$type<'screenshot'>().notNull(),
+    mediaType: text('media_type').notNull(),
+    /** The stored image's size, and the screen's (the space of the step's coordinates). */
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    screenWidth: integer('screen_width').notNull(),
+    screenHeight: integer('screen_height').notNull(),
+    bytes: integer('bytes').notNull(),
+    data: blob('data', { mode: 'buffer' }).notNull(),
+    createdAt: text('created_at').notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.runId, t.idx, t.kind] })],
 );
 
 /**

@@ -1,6 +1,7 @@
 /** One open database and its repositories; created per command, closed when it ends. */
 import { AccountRepository } from './accounts.js';
 import { ApprovalRepository } from './approvals.js';
+import { ArtifactRepository } from './artifacts.js';
 import { schemaVersion } from './migrate.js';
 import { type OpenedDatabase, openDatabase } from './open.js';
 import { PendingRepository } from './pending.js';
@@ -17,6 +18,7 @@ const TABLES = [
   'runs',
   'run_steps',
   'tool_approvals',
+  'step_artifacts',
 ] as const;
 
 export class Store {
@@ -25,6 +27,7 @@ export class Store {
   readonly pending: PendingRepository;
   readonly runs: RunRepository;
   readonly approvals: ApprovalRepository;
+  readonly artifacts: ArtifactRepository;
 
   private constructor(private readonly opened: OpenedDatabase) {
     this.accounts = new AccountRepository(opened.db);
@@ -32,6 +35,7 @@ export class Store {
     this.pending = new PendingRepository(opened.db);
     this.runs = new RunRepository(opened.db);
     this.approvals = new ApprovalRepository(opened.db);
+    this.artifacts = new ArtifactRepository(opened.db);
   }
 
   static open(file: string): Store {

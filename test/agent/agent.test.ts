@@ -377,3 +377,55 @@ describe('worker + agent, driven by a scripted model', () => {
     expect(first?.body.system).toContain('class Agent:');
   });
 });
+
+describe('a server that joins while the model is answering', () => {
+  it('binds its tools before the reply is judged, so the model is not told the action is missing', async () => {
+    const gmail = await startFakeGmail();
+    const registry = await McpRegistry.connect([
+      { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {}, trustReadOnlyHints: true },
+    ]);
+    // The server is "ready" only once the generator request is on its way: after the prompt was written.
+    let joined = false;
+    const server = await startOpenAIFake({
+      script: () => {
+        joined = true;
+        return act('agent.gmail_fetch_emails()');
+      },
+    });
+    cleanups.push(
+      () => server.close(),
+      () => registry.close(),
+      () => gmail.close(),
+    );
+    const model = await createModelProvider(
+      { provider: 'openai', model: 'scripted' },
+      { apiKey: 'k', baseUrl: server.baseUrl },
+      { maxRetries: 0 },
+    );
+    const actions = new ActionRegistry();
+    registerGuiActions(actions, { screen: false });
+    const refreshActions = () => void bindMcpActions(actions, joined ? registry.ready() : [], () => true);
+    refreshActions();
+    const worker = new Worker({
+      model,
+      actions,
+      task: 'read my mail',
+      platform: 'no screen',
+      hasScreen: false,
+      reflection: false,
+      refreshActions,
+      // Nothing is still connecting by the time the reply is parsed.
+      awaitAction: async () => false,
+    });
+    const decision = await worker.decide({
+      step: 0,
+      screenshot: null,
+      mcpOutcome: null,
+      feedback: null,
+      notes: [],
+      lastOutcome: null,
+    });
+    expect(decision).toMatchObject({ type: 'action', action: { name: 'gmail_fetch_emails' } });
+    expect(server.requests()).toHaveLength(1);
+  });
+});

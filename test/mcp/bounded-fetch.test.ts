@@ -46,7 +46,9 @@ describe('bounded MCP responses', () => {
     expect(message.id).toBe(7);
     const cut = message.result.content[0].text as string;
     expect(cut.startsWith('first line "quoted" é\nxxx')).toBe(true);
-    expect(cut).toMatch(/\[gagent: cut here: the server's answer was 5 KB, more than the 1 KB gagent reads/);
+    expect(cut).toMatch(
+      /\[gagent: cut here: the server's answer was 5.0 KB, more than the 1.0 KB gagent reads/,
+    );
   });
 
   it('turns any other oversized answer into a JSON-RPC error', async () => {

@@ -1,12 +1,14 @@
 /** gagent runs list / show / delete / prune: the user's saved history of runs, step by step. A user sees only their own runs. */
 import { planIntent } from '../../agent/plan-sections.js';
 import { reflectionVerdict, VERDICT_WORDS } from '../../agent/reflection.js';
-import { landedAt, type ScreenAction } from '../../domain/screen.js';
 import { UsageError } from '../../errors.js';
+import { formatSize, oneLine } from '../../format.js';
+import { describeAction, describeApproval, describeOutcome } from '../../report/describe-step.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { writeRunReport } from './runs-report.js';
 
 function parseLimit(raw: unknown): number {
   const n = Number(raw ?? 20);
@@ -30,22 +32,6 @@ function runJson(run: RunRow) {
   };
 }
 
-const DECIDERS: Record<string, string> = {
-  'read-only': 'ran unasked: a read-only tool of a trusted server',
-  remembered: 'allowed by a remembered "always" approval',
-  user: 'the user',
-  flag: 'allowed by --yes',
-  policy: 'denied: nobody could approve (no terminal, no --yes)',
-};
-
-function describeApproval(approval: unknown): string | null {
-  const a = approval as { approved?: unknown; by?: unknown; remembered?: unknown } | null;
-  if (!a || typeof a.by !== 'string') return null;
-  if (a.by === 'user')
-    return a.approved ? `allowed by the user${a.remembered ? ' (always)' : ''}` : 'denied by the user';
-  return DECIDERS[a.by] ?? a.by;
-}
-
 function stepJson(step: RunStepRow) {
   return {
     idx: step.idx,
@@ -58,47 +44,6 @@ function stepJson(step: RunStepRow) {
     reflection: step.reflection,
     durationMs: step.durationMs,
   };
-}
-
-function oneLine(text: string | null | undefined, max: number): string {
-  const flat = (text ?? '').replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
-}
-
-function describeAction(action: unknown): string {
-  const call = action as { name?: unknown; args?: unknown } | null;
-  if (!call || typeof call.name !== 'string') return '(no action)';
-  const args =
-    call.args && typeof call.args === 'object' ? Object.entries(call.args as Record<string, unknown>) : [];
-  return `${call.name}(${args.map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(', ')})`;
-}
-
-function describeOutcome(outcome: unknown): string {
-  const o = outcome as { type?: string; [key: string]: unknown } | null;
-  switch (o?.type) {
-    case 'mcp':
-      return `${o.isError ? 'tool error' : 'returned'}: ${oneLine(String(o.resultText ?? ''), 120)}`;
-    case 'refused':
-      return `refused: ${oneLine(String(o.reason ?? ''), 120)}`;
-    case 'denied':
-      return `not run: ${o.by === 'policy' ? 'needed approval and nobody could approve' : 'the user declined it'}`;
-    case 'format_error':
-      return `format error: ${oneLine(String(o.reason ?? ''), 120)}`;
-    case 'notes':
-      return 'saved to notes';
-    case 'done':
-      return 'done';
-    case 'fail':
-      return 'fail';
-    case 'screen': {
-      const at = landedAt(o.action as ScreenAction);
-      return at ? `executed on screen at ${at}` : 'executed on screen';
-    }
-    case 'interrupted':
-      return 'interrupted while in progress';
-    default:
-      return '';
-  }
 }
 
 export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ctx, _args, options) => {
@@ -138,10 +83,31 @@ function findRun(ctx: CommandContext, wanted: string): RunRow {
   return matches[0] as RunRow;
 }
 
-export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ctx, args) => {
+export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ctx, args, options) => {
+  if (options.open && !options.html)
+    throw new UsageError(
+      '--open opens the HTML report, so it needs --html FILE.',
+      'For example: gagent runs show <id> --html report.html --open',
+    );
   const run = findRun(ctx, args[0] ?? '');
   const steps = ctx.store().runs.steps(run.id);
-  ctx.output.result({ run: runJson(run), steps: steps.map(stepJson) }, () => {
+  if (options.html) return writeRunReport(ctx, run, steps, options.html, options.open === true);
+  const shots = new Map(
+    ctx
+      .store()
+      .artifacts.screenshotInfo(run.id)
+      .map((s) => [s.idx, s]),
+  );
+  const stepsJson = steps.map((step) => {
+    const shot = shots.get(step.idx);
+    return {
+      ...stepJson(step),
+      screenshot: shot
+        ? { mediaType: shot.mediaType, width: shot.width, height: shot.height, bytes: shot.bytes }
+        : null,
+    };
+  });
+  ctx.output.result({ run: runJson(run), steps: stepsJson }, () => {
     const lines = [
       `run       ${run.id}`,
       `task      ${run.task}`,
@@ -164,8 +130,14 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
       if (approval) lines.push(`       approval: ${approval}`);
       const outcome = describeOutcome(step.outcome);
       if (outcome) lines.push(`       ${outcome}`);
+      const shot = shots.get(step.idx);
+      if (shot) lines.push(`       screenshot: ${shot.width}×${shot.height}, ${formatSize(shot.bytes)}`);
     }
     if (steps.length === 0) lines.push('(no steps)');
+    lines.push(
+      '',
+      `${shots.size > 0 ? 'See the screenshots and clicks' : 'See it'} in a browser: gagent runs show ${run.id} --html report.html --open`,
+    );
     return lines.join('\n');
   });
   return 0;
