@@ -7,7 +7,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/controllers/find-executable.js';
@@ -26,6 +26,14 @@ afterEach(async () => {
 function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
   cleanups.push(() => thing.close());
   return thing;
+}
+
+const FAKE_BROWSER = fileURLToPath(new URL('../fixtures/browser.mjs', import.meta.url));
+
+/** The browser is started detached: its record appears a moment after gagent exits. */
+async function waitForJson<T>(file: string): Promise<T> {
+  for (let i = 0; i < 100 && !fs.existsSync(file); i++) await new Promise((r) => setTimeout(r, 50));
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as T;
 }
 
 const HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)"> and the key sk-run-test-SECRET-5521';
@@ -196,6 +204,20 @@ describe.skipIf(unavailable(['chromium'], 'the trajectory report tests'))('the t
     expect(shown.code).toBe(0);
     expect(shown.output).toMatch(/executed on screen at \(200, 230\)\s+screenshot: 1280×800, \d+\.\d KB/);
     expect(shown.output).toContain(`gagent runs show ${runId} --html report.html --open`);
+    // --open hands the file to the user's browser (BROWSER), without gagent's secrets.
+    const record = path.join(tempDir(), 'browser.json');
+    const report = path.join(tempDir(), 'report.html');
+    const opened = await runGagent(['runs', 'show', runId, '--html', report, '--open'], {
+      ...env,
+      BROWSER: `${process.execPath} ${FAKE_BROWSER} ${record} %s`,
+    });
+    expect(opened.code).toBe(0);
+    expect(JSON.parse(opened.stdout)).toMatchObject({ report, opened: true, steps: 2, screenshots: 2 });
+    const seen = await waitForJson<{ link: string; page: string; env: Record<string, string> }>(record);
+    expect(seen.link).toBe(pathToFileURL(report).href);
+    expect(seen.page).toContain('<!doctype html>');
+    expect(JSON.stringify(seen.env)).not.toContain('sk-run-test-SECRET-5521');
+
     const misuse = await runGagent(['runs', 'show', runId, '--open'], env);
     expect(misuse.code).toBe(2);
     expect(misuse.stderr).toContain('--open opens the HTML report, so it needs --html FILE.');
