@@ -8,7 +8,8 @@ process.env.GAGENT_TEST_OUTPUTS ??= path.join(os.tmpdir(), `gagent-test-outputs-
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'test/**/*.test.tsx'],
-    globalSetup: ['test/secret-scan.ts'],
+    // Teardowns run in reverse: PostgreSQL's directory is gone before the leftover scan.
+    globalSetup: ['test/secret-scan.ts', 'test/pg-server.ts'],
     setupFiles: ['test/setup.ts'],
     testTimeout: 30_000,
     hookTimeout: 30_000,

@@ -6,50 +6,55 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Store } from '../src/store/store.js';
+import type { Tables } from '../src/store/tables.js';
 import { cliEnv, runGagent, tempHome } from '../test/helpers/cli.js';
 import { type BenchRow, interleaved } from './table.js';
 
 const DAY_MS = 86_400_000;
 
 /** A home whose history holds `count` finished runs of one user spread over 300 days; returns its env and one run's id. */
-function seedHistory(count: number): { env: NodeJS.ProcessEnv; sampleId: string } {
+async function seedHistory(count: number): Promise<{ env: NodeJS.ProcessEnv; sampleId: string }> {
   const home = tempHome('gagent-bench-');
   const env = cliEnv(home);
-  const store = Store.open(path.join(env.GAGENT_HOME as string, 'gagent.db'));
+  const store = await Store.open(path.join(env.GAGENT_HOME as string, 'gagent.db'));
   const start = Date.parse('2026-01-01T00:00:00Z');
-  let sampleId = '';
-  store.transaction(() => {
-    for (let i = 0; i < count; i++) {
-      const at = start + Math.floor((i * 300 * DAY_MS) / count);
-      const id = `run_${at.toString(36)}${randomBytes(3).toString('hex')}`;
-      const startedAt = new Date(at).toISOString();
-      store.runs.create({
-        id,
-        userId: 'singleton',
-        task: `benchmark task ${i}`,
-        model: 'openai:bench',
-        controller: 'none',
-        startedAt,
-        pid: 1,
-        host: 'bench',
-      });
-      store.runs.saveStep({
-        runId: id,
-        idx: 1,
-        kind: 'gui',
-        plan: 'Wait for the page.',
-        action: { name: 'wait', args: { seconds: 1 } },
-        outcome: { type: 'done' },
-        reflection: null,
-        approval: null,
-        durationMs: 1000,
-      });
-      store.runs.finish(id, 'done', 'Done.', new Date(at + 1000).toISOString());
-      if (i === Math.floor(count / 2)) sampleId = id;
+  const runs: Tables['runs']['$inferInsert'][] = [];
+  const steps: Tables['runSteps']['$inferInsert'][] = [];
+  for (let i = 0; i < count; i++) {
+    const at = start + Math.floor((i * 300 * DAY_MS) / count);
+    const id = `run_${at.toString(36)}${randomBytes(3).toString('hex')}`;
+    runs.push({
+      id,
+      userId: 'singleton',
+      task: `benchmark task ${i}`,
+      status: 'done',
+      model: 'openai:bench',
+      controller: 'none',
+      startedAt: new Date(at).toISOString(),
+      finishedAt: new Date(at + 1000).toISOString(),
+      summary: 'Done.',
+      pid: 1,
+      host: 'bench',
+    });
+    steps.push({
+      runId: id,
+      idx: 0,
+      kind: 'gui',
+      plan: 'Wait for the page.',
+      action: { name: 'wait', args: { seconds: 1 } },
+      outcome: { type: 'done' },
+      durationMs: 1000,
+    });
+  }
+  // Many rows a statement, all in one transaction: a 100k history is seeded in seconds.
+  await store.transaction(async (tx, t) => {
+    for (let i = 0; i < count; i += 500) {
+      await tx.insert(t.runs).values(runs.slice(i, i + 500));
+      await tx.insert(t.runSteps).values(steps.slice(i, i + 500));
     }
   });
-  store.close();
-  return { env, sampleId };
+  await store.close();
+  return { env, sampleId: runs[Math.floor(count / 2)]?.id as string };
 }
 
 async function gagent(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
@@ -58,8 +63,8 @@ async function gagent(args: string[], env: NodeJS.ProcessEnv): Promise<void> {
 }
 
 export async function benchHistory(rounds = 15): Promise<BenchRow[]> {
-  const small = seedHistory(1_000);
-  const large = seedHistory(100_000);
+  const small = await seedHistory(1_000);
+  const large = await seedHistory(100_000);
   // The shortest prefix that names one run: the id without its last random characters.
   const prefix = (id: string) => id.slice(0, -3);
   const medians = await interleaved(

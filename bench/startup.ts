@@ -11,7 +11,7 @@ import { type BenchRow, interleaved } from './table.js';
 
 const BIN = fileURLToPath(new URL('../bin/gagent.cjs', import.meta.url));
 
-function seedWarmHome(): NodeJS.ProcessEnv {
+async function seedWarmHome(): Promise<NodeJS.ProcessEnv> {
   const home = tempDir('gagent-bench-');
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
@@ -21,10 +21,10 @@ function seedWarmHome(): NodeJS.ProcessEnv {
     COMPOSIO_BASE_URL: 'http://127.0.0.1:9',
     COMPOSIO_API_KEY: 'ak_bench_not_used',
   };
-  const store = Store.open(path.join(home, 'data', 'gagent.db'));
+  const store = await Store.open(path.join(home, 'data', 'gagent.db'));
   // Fresh for 30 s: long enough for the whole start-up bench.
   const syncedAt = new Date().toISOString();
-  store.accounts.finalizeConnection({
+  await store.accounts.finalizeConnection({
     userId: 'singleton',
     provider: 'gmail',
     toolkitSlug: 'gmail',
@@ -33,8 +33,8 @@ function seedWarmHome(): NodeJS.ProcessEnv {
     mcp: { url: 'http://127.0.0.1:9/tool_router/trs_bench/mcp', headers: {} },
     syncedAt,
   });
-  store.sync.record('singleton', 'slack', 'NOT_CONNECTED', syncedAt);
-  store.close();
+  await store.sync.record('singleton', 'slack', 'NOT_CONNECTED', syncedAt);
+  await store.close();
   return env;
 }
 
@@ -46,7 +46,7 @@ function run(args: string[], env: NodeJS.ProcessEnv): void {
 }
 
 export async function benchStartup(rounds = 15): Promise<BenchRow[]> {
-  const env = seedWarmHome();
+  const env = await seedWarmHome();
   const status = spawnSync(process.execPath, [BIN, 'status', '--json'], { env });
   if (status.status !== 0 || status.stderr.length > 0) {
     throw new Error(

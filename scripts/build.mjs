@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 
 const external = [
   'better-sqlite3',
+  'pg',
   'sharp',
   'playwright-core',
   '@nut-tree-fork/nut-js',

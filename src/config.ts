@@ -11,6 +11,7 @@ import envPaths from 'env-paths';
 import { type EnvMcpServer, parseMcpServers } from './config/mcp-servers.js';
 import { baseUrlVariable, keyVariable, MODEL_PROVIDERS } from './config/model-providers.js';
 import {
+  type DatabaseLocation,
   type Env,
   type ModelProviderName,
   type ModelSpec,
@@ -22,7 +23,7 @@ import {
   parseScreenshotRetention,
   parseSeconds,
   parseUser,
-  resolveDbPath,
+  resolveDatabase,
   type ScreenshotRetention,
 } from './config/parse.js';
 import { childEnvironment, envSecrets } from './config/secrets.js';
@@ -32,6 +33,7 @@ import type { ProxySettings } from './http.js';
 export { groundingCredentials, modelCredentials } from './config/endpoints.js';
 export { type EnvMcpServer, MCP_TRUST_LEVELS, type McpTrust } from './config/mcp-servers.js';
 export {
+  type DatabaseLocation,
   MODEL_PROVIDERS,
   type ModelProviderName,
   type ModelSpec,
@@ -69,7 +71,8 @@ export interface ComposioConfig {
 
 export interface Config {
   readonly home: string;
-  readonly dbPath: string;
+  /** The database: a SQLite file under the home (default) or DB_URL (file: or postgres://). */
+  readonly database: DatabaseLocation;
   readonly user: string;
   readonly debug: boolean;
   readonly composio: ComposioConfig;
@@ -200,7 +203,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   const home = lazily(() =>
     path.resolve(nonEmpty(env.GAGENT_HOME) ?? envPaths('gagent', { suffix: '' }).data),
   );
-  const dbPath = lazily(() => resolveDbPath(env, home()));
+  const database = lazily(() => resolveDatabase(env, home()));
   const user = lazily(() => parseUser(flags.user, env));
   const composio = lazily(() => composioConfig(env));
   const mcpServers = lazily(() => parseMcpServers(env));
@@ -242,8 +245,8 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     get home() {
       return home();
     },
-    get dbPath() {
-      return dbPath();
+    get database() {
+      return database();
     },
     get user() {
       return user();

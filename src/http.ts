@@ -54,6 +54,6 @@ export class HttpStack {
   readonly fetch: FetchLike = async (input, init) => (await this.load()).fetch(input, init);
 
   async close(): Promise<void> {
-    if (this.loaded) await (await this.loaded).close().catch(() => {});
+    if (this.loaded !== null) await (await this.loaded).close().catch(() => {});
   }
 }

@@ -115,8 +115,16 @@ describe('config: only what a command uses can fail it', () => {
   it('refuses an empty --user instead of quietly using the default, and expands ~ in DB_URL', () => {
     expect(() => loadConfig({ user: '' }, base).user).toThrow(/"" is not a valid user id \(from --user\)/);
     expect(loadConfig({}, { ...base, GAGENT_USER: '' }).user).toBe('singleton');
-    expect(loadConfig({}, { ...base, HOME: '/home/ada', DB_URL: 'file:~/x.db' }).dbPath).toBe(
-      '/home/ada/x.db',
+    expect(loadConfig({}, { ...base, HOME: '/home/ada', DB_URL: 'file:~/x.db' }).database).toEqual({
+      dialect: 'sqlite',
+      path: '/home/ada/x.db',
+    });
+    expect(loadConfig({}, { ...base, DB_URL: 'postgres://u:p@db.example:5433/gagent' }).database).toEqual({
+      dialect: 'postgres',
+      url: 'postgres://u:p@db.example:5433/gagent',
+    });
+    expect(() => loadConfig({}, { ...base, DB_URL: 'mysql://u:hunter2@x/db' }).database).toThrow(
+      'DB_URL must start with "file:" or "postgres://", got "mysql://…@x/db".',
     );
   });
 });

@@ -38,9 +38,9 @@ export interface AgentDeps {
   mcp: McpAgent;
   approval: ApprovalPolicy;
   /** Checked when an MCP action is about to run: a provider disconnected mid-run is refused. */
-  isAuthorized(provider: string): boolean;
+  isAuthorized(provider: string): boolean | Promise<boolean>;
   /** Rebinds MCP actions before each step, so a disconnected provider leaves the next prompt. */
-  refreshActions?(): void;
+  refreshActions?(): void | Promise<void>;
   imageBudget?: ImageBudget;
   observer?: AgentObserver;
   /**
@@ -114,7 +114,7 @@ export class Agent {
   async step(step: number, signal?: AbortSignal): Promise<StepResult> {
     const started = performance.now();
     const { controller, worker, mcp } = this.deps;
-    this.deps.refreshActions?.();
+    await this.deps.refreshActions?.();
     mcp.beginStep(step);
     const deadline = this.deps.modelTimeoutMs ? AbortSignal.timeout(this.deps.modelTimeoutMs) : undefined;
     const modelSignal = deadline && signal ? AbortSignal.any([signal, deadline]) : (deadline ?? signal);
@@ -237,7 +237,7 @@ export class Agent {
   ): Promise<{ outcome: StepOutcome; approval: ApprovalDecision | null }> {
     const { mcp } = this.deps;
     const base = { action: action.name, provider: action.provider, tool: action.tool, args };
-    if (!this.deps.isAuthorized(action.provider)) {
+    if (!(await this.deps.isAuthorized(action.provider))) {
       const reason = `${action.provider} is no longer connected for this user, so agent.${action.name} cannot run; continue without it or use the screen`;
       return { outcome: { type: 'refused', reason }, approval: null };
     }
@@ -276,7 +276,7 @@ export class Agent {
     signal?: AbortSignal,
   ): Promise<ApprovalDecision> {
     const { approval, observer } = this.deps;
-    const pre = approval.precheck(action);
+    const pre = await approval.precheck(action);
     if ('decision' in pre) {
       if (pre.decision.by !== 'read-only') observer?.onApprovalResolved?.(step, pre.decision);
       return pre.decision;

@@ -34,12 +34,15 @@ export type ApprovalDecision = ApprovalRecord;
 
 /** The user's remembered approvals (the database, in a run); the policy never sees SQL. */
 export interface ApprovalMemory {
-  find(server: string, tool: string): { digest: string; definition: unknown; origin: string } | undefined;
+  find(
+    server: string,
+    tool: string,
+  ): Promise<{ digest: string; definition: unknown; origin: string } | undefined>;
   remember(
     server: string,
     tool: string,
     entry: { digest: string; definition: ToolDefinition; origin: string },
-  ): void;
+  ): Promise<void>;
 }
 
 export type RememberedState =
@@ -48,8 +51,11 @@ export type RememberedState =
   | { state: 'changed'; changes: string[] };
 
 /** Whether a remembered approval covers the tool as the server lists it now. */
-export function rememberedState(memory: ApprovalMemory | undefined, action: McpAction): RememberedState {
-  const entry = memory?.find(action.provider, action.tool);
+export async function rememberedState(
+  memory: ApprovalMemory | undefined,
+  action: McpAction,
+): Promise<RememberedState> {
+  const entry = await memory?.find(action.provider, action.tool);
   if (!entry) return { state: 'none' };
   if (entry.digest === definitionDigest(action.definition) && entry.origin === action.trust.origin)
     return { state: 'valid' };
@@ -70,9 +76,9 @@ export class ApprovalPolicy {
   }
 
   /** Decides without asking when it can; `null` means a person must be asked with `request`. */
-  precheck(action: McpAction): { decision: ApprovalDecision } | { ask: string[] } {
+  async precheck(action: McpAction): Promise<{ decision: ApprovalDecision } | { ask: string[] }> {
     if (action.annotations.readOnly) return { decision: { approved: true, by: 'read-only' } };
-    const remembered = rememberedState(this.options.memory, action);
+    const remembered = await rememberedState(this.options.memory, action);
     if (remembered.state === 'valid') return { decision: { approved: true, by: 'remembered' } };
     if (this.options.approveAll) return { decision: { approved: true, by: 'flag' } };
     if (!this.options.ask) return { decision: { approved: false, by: 'policy' } };
@@ -85,7 +91,7 @@ export class ApprovalPolicy {
     const answer = await ask(request, signal);
     if (answer === 'deny') return { approved: false, by: 'user' };
     if (answer === 'always') {
-      this.options.memory?.remember(action.provider, action.tool, {
+      await this.options.memory?.remember(action.provider, action.tool, {
         digest: definitionDigest(action.definition),
         definition: action.definition,
         origin: action.trust.origin,

@@ -28,7 +28,7 @@ export interface WorkerOptions {
   /** Tries per step before a typed format failure (default 3). */
   formatTries?: number;
   /** Rebinds the actions (an MCP server that finished connecting joins). */
-  refreshActions?(): void;
+  refreshActions?(): void | Promise<void>;
   /**
    * The model called an action that is not bound: if it belongs to an MCP server still connecting,
    * waits for that server (within its connect timeout) and says whether it is worth parsing again.
@@ -125,11 +125,11 @@ export class Worker {
   private async parseWithLateServers(text: string): Promise<ReturnType<typeof parseAction>> {
     const parsed = parseAction(text, this.options.actions);
     if (parsed.ok || !parsed.unknownAction) return parsed;
-    this.options.refreshActions?.();
+    await this.options.refreshActions?.();
     const again = parseAction(text, this.options.actions);
     if (again.ok || !again.unknownAction || !(await this.options.awaitAction?.(again.unknownAction)))
       return again;
-    this.options.refreshActions?.();
+    await this.options.refreshActions?.();
     return parseAction(text, this.options.actions);
   }
 

@@ -2,6 +2,9 @@
 import { OAuthManager, type OAuthManagerOptions } from '../composio/oauth-manager.js';
 import type { CommandContext } from './context.js';
 
-export function accountManager(ctx: CommandContext, options: OAuthManagerOptions = {}): OAuthManager {
-  return new OAuthManager(ctx.config, ctx.store(), { fetch: ctx.http.fetch, ...options });
+export async function accountManager(
+  ctx: CommandContext,
+  options: OAuthManagerOptions = {},
+): Promise<OAuthManager> {
+  return new OAuthManager(ctx.config, await ctx.store(), { fetch: ctx.http.fetch, ...options });
 }

@@ -12,8 +12,8 @@ export interface CommandContext {
   redactor: Redactor;
   /** Aborted on Ctrl+C / SIGTERM. */
   signal: AbortSignal;
-  /** Opens the database once per command; execute() closes it. */
-  store(): Store;
+  /** Opens the database once per command (the same promise every call); execute() closes it. */
+  store(): Promise<Store>;
   /** The command's one HTTP stack (proxy-aware); execute() closes it. */
   http: HttpStack;
 }

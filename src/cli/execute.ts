@@ -3,7 +3,7 @@ import { type ConfigFlags, loadConfig } from '../config.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
 import { HttpStack } from '../http.js';
 import { Redactor } from '../redact.js';
-import { busyError, isBusyError } from '../store/open.js';
+import { busyError, isBusyError } from '../store/open-sqlite.js';
 import { Store } from '../store/store.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { handlers } from './definitions.js';
@@ -39,6 +39,7 @@ export async function execute(invocation: Invocation): Promise<number> {
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
 
+  let opening: Promise<Store> | undefined;
   let store: Store | undefined;
   let http: HttpStack | undefined;
   let debug = false;
@@ -54,11 +55,12 @@ export async function execute(invocation: Invocation): Promise<number> {
       redactor,
       signal: abort.signal,
       store: () => {
-        if (!store) {
-          store = Store.open(config.dbPath);
-          for (const notice of store.notices) output.warn(notice);
-        }
-        return store;
+        opening ??= Store.open(config.database).then((opened) => {
+          store = opened;
+          for (const notice of opened.notices) output.warn(notice);
+          return opened;
+        });
+        return opening;
       },
     };
     const handler = (await handlers[invocation.path]()) as CommandHandler;
@@ -66,11 +68,11 @@ export async function execute(invocation: Invocation): Promise<number> {
   } catch (err) {
     // After Ctrl+C, whatever the interrupted operation threw, the answer is "interrupted" (130).
     const mapped = abort.signal.aborted ? new InterruptedError() : err;
-    const final = isBusyError(mapped) ? busyError(store?.path ?? 'gagent.db', mapped) : mapped;
+    const final = isBusyError(mapped) ? busyError(store?.location ?? 'gagent.db', mapped) : mapped;
     output.error(final, debug);
     return final instanceof GagentError ? final.exitCode : ExitCode.Failure;
   } finally {
-    store?.close();
+    await store?.close().catch(() => {});
     await http?.close();
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);

@@ -63,7 +63,7 @@ export class ConnectFlow {
 
   async run(info: ProviderInfo, options: { timeoutMs: number; signal: AbortSignal }): Promise<ConnectResult> {
     const { signal } = options;
-    this.store.pending.deleteExpired(new Date().toISOString());
+    await this.store.pending.deleteExpired(new Date().toISOString());
     const authorized = (await this.resumePending(info, signal)) ?? (await this.authorize(info, options));
     if ('connectedAccountId' in authorized) return { kind: 'elsewhere', ...authorized };
     signal.throwIfAborted();
@@ -76,7 +76,7 @@ export class ConnectFlow {
       authorized.account,
       signal,
     );
-    if (authorized.pendingState) this.store.pending.delete(authorized.pendingState);
+    if (authorized.pendingState) await this.store.pending.delete(authorized.pendingState);
     const synced = await this.manager.sync(this.config.user, info.provider, { force: true, signal });
     this.io.progress(`5/6 synced with Composio: ${synced.status}`);
     return {
@@ -96,7 +96,7 @@ export class ConnectFlow {
 
   /** A connect that crashed after the link: if its account became ACTIVE, finish it. */
   private async resumePending(info: ProviderInfo, signal: AbortSignal): Promise<Authorized | null> {
-    const pending = this.store.pending.findResumable(
+    const pending = await this.store.pending.findResumable(
       this.config.user,
       info.provider,
       new Date().toISOString(),
@@ -116,7 +116,7 @@ export class ConnectFlow {
       return { authConfig, account, pendingState: pending.state };
     } catch (err) {
       if (isNotFound(err)) {
-        this.store.pending.delete(pending.state);
+        await this.store.pending.delete(pending.state);
         return null;
       }
       throw err;
@@ -144,7 +144,7 @@ export class ConnectFlow {
     let linkedAccount: string | null = null;
     try {
       io.progress(`1/6 callback server listening on ${callback.url.replace(/state=[^&]+/, 'state=…')}`);
-      store.pending.create({
+      await store.pending.create({
         state,
         userId: config.user,
         provider: info.provider,
@@ -155,7 +155,7 @@ export class ConnectFlow {
       const link = await manager.link(config.user, authConfig.id, callback.url, signal);
       linkedAccount = link.connectedAccountId;
       // Persisted at once: a crash from here on can be resumed.
-      store.pending.attachAccount(state, link.connectedAccountId, link.redirectUrl);
+      await store.pending.attachAccount(state, link.connectedAccountId, link.redirectUrl);
       io.progress(`2/6 authorization link created (${link.connectedAccountId})`);
 
       const opened = await io.openLink(link.redirectUrl);
@@ -215,13 +215,14 @@ export class ConnectFlow {
     signal: AbortSignal,
   ): Promise<{ connectedAccountId: string }> {
     return new Promise((resolve) => {
-      const timer = setInterval(() => {
-        const state = this.store.accounts.providerState(this.config.user, provider);
+      const timer = setInterval(async () => {
+        const state = await this.store.accounts.providerState(this.config.user, provider).catch(() => null);
         if (
-          state.status === 'ACTIVE' &&
+          state?.status === 'ACTIVE' &&
           state.connectedAccountId &&
           state.updatedAt &&
-          state.updatedAt > since
+          state.updatedAt > since &&
+          !signal.aborted
         ) {
           clearInterval(timer);
           resolve({ connectedAccountId: state.connectedAccountId });
@@ -233,7 +234,7 @@ export class ConnectFlow {
 
   /** Deletes an authorization this connect created and will not finish (best effort, said when it fails). */
   private async abandon(state: string, accountId: string): Promise<void> {
-    this.store.pending.delete(state);
+    await this.store.pending.delete(state).catch(() => {});
     try {
       await this.manager.deleteAccount(accountId, AbortSignal.timeout(CLEANUP_TIMEOUT_MS));
     } catch (err) {

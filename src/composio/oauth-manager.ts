@@ -234,7 +234,7 @@ export class OAuthManager {
       connectedAccountId: account.id,
       authConfigId: authConfig.id,
     });
-    this.store.accounts.finalizeConnection({
+    await this.store.accounts.finalizeConnection({
       userId,
       provider: info.provider,
       toolkitSlug: info.toolkitSlug,
@@ -246,13 +246,13 @@ export class OAuthManager {
     return endpoint;
   }
 
-  isAuthorized(userId: string, provider: string): boolean {
+  isAuthorized(userId: string, provider: string): Promise<boolean> {
     return this.store.accounts.isAuthorized(userId, provider);
   }
 
   /** Headers for the provider's MCP connection, with the credential added now (never stored). */
-  getHeaders(userId: string, provider: string): Record<string, string> | null {
-    const row = this.store.accounts.activeMcpConnections(userId).find((c) => c.provider === provider);
+  async getHeaders(userId: string, provider: string): Promise<Record<string, string> | null> {
+    const row = (await this.store.accounts.activeMcpConnections(userId)).find((c) => c.provider === provider);
     return row ? mcpHeaders(row.url, row.headers, this.config.composio) : null;
   }
 
@@ -266,8 +266,8 @@ export class OAuthManager {
     options: { force?: boolean; signal?: AbortSignal } = {},
   ): Promise<SyncOutcome> {
     const nowMs = this.now();
-    const local = this.store.accounts.providerState(userId, provider);
-    const record = this.store.sync.get(userId, provider);
+    const local = await this.store.accounts.providerState(userId, provider);
+    const record = await this.store.sync.get(userId, provider);
     const maxAge = this.options.syncMaxAgeMs ?? SYNC_MAX_AGE_MS;
     if (!options.force && isFresh(record?.lastSyncedAt, nowMs, maxAge)) {
       return { provider, status: local.status, skipped: true };
@@ -284,7 +284,7 @@ export class OAuthManager {
     }
     // Written only now that Composio answered.
     const syncedAt = new Date(this.now()).toISOString();
-    const status = this.store.accounts.applyRemoteStatus(
+    const status = await this.store.accounts.applyRemoteStatus(
       userId,
       provider,
       local.connectedAccountId,
@@ -309,8 +309,8 @@ export class OAuthManager {
       .filter((a) => a.status === 'ACTIVE' && (a.userId === null || a.userId === userId) && a.authConfigId)
       .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
     if (!newest) {
-      const local = this.store.accounts.providerState(userId, provider);
-      this.store.sync.record(userId, provider, local.status, new Date(this.now()).toISOString());
+      const local = await this.store.accounts.providerState(userId, provider);
+      await this.store.sync.record(userId, provider, local.status, new Date(this.now()).toISOString());
       return { provider, status: local.status, skipped: false };
     }
     const authConfig = { id: newest.authConfigId, status: 'ENABLED', authScheme: null, managed: false };
@@ -324,8 +324,8 @@ export class OAuthManager {
     provider: string,
     options: { revoke?: boolean; signal?: AbortSignal } = {},
   ) {
-    const accountId = this.store.accounts.disconnect(userId, provider);
-    this.store.pending.deleteFor(userId, provider);
+    const accountId = await this.store.accounts.disconnect(userId, provider);
+    await this.store.pending.deleteFor(userId, provider);
     let revoked = false;
     if (options.revoke && accountId) {
       try {

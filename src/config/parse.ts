@@ -144,18 +144,33 @@ export function parseUser(flag: string | undefined, env: Env): string {
 }
 
 /** DB_URL=file:/path.db (a leading ~ is the home directory), else $GAGENT_HOME/gagent.db. */
-export function resolveDbPath(env: Env, home: string): string {
+/** Where the database is: a SQLite file (the default), or a PostgreSQL server (DB_URL=postgres://…). */
+export type DatabaseLocation = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
+
+export function resolveDatabase(env: Env, home: string): DatabaseLocation {
   const dbUrl = nonEmpty(env.DB_URL);
-  if (!dbUrl) return path.join(home, 'gagent.db');
+  if (!dbUrl) return { dialect: 'sqlite', path: path.join(home, 'gagent.db') };
+  if (/^postgres(ql)?:\/\//i.test(dbUrl)) {
+    try {
+      const url = new URL(dbUrl);
+      if (!url.hostname && !url.searchParams.get('host')) throw new Error('no host');
+    } catch {
+      throw new UsageError(
+        'DB_URL is not a valid PostgreSQL URL.',
+        'Use DB_URL=postgres://user:password@host:5432/database.',
+      );
+    }
+    return { dialect: 'postgres', url: dbUrl };
+  }
   if (!dbUrl.startsWith('file:')) {
     throw new UsageError(
-      `DB_URL must start with "file:", got "${dbUrl}".`,
-      'Use DB_URL=file:/path/to/gagent.db.',
+      `DB_URL must start with "file:" or "postgres://", got "${dbUrl.replace(/\/\/[^@/]*@/, '//…@')}".`,
+      'Use DB_URL=file:/path/to/gagent.db, or DB_URL=postgres://user:password@host:5432/database.',
     );
   }
   let file = dbUrl.slice('file:'.length).replace(/^\/\/(?=\/)/, '');
   if (!file) throw new UsageError('DB_URL names no file.', 'Use DB_URL=file:/path/to/gagent.db.');
   if (file === '~' || file.startsWith('~/'))
     file = path.join(nonEmpty(env.HOME) ?? os.homedir(), file.slice(1));
-  return path.resolve(file);
+  return { dialect: 'sqlite', path: path.resolve(file) };
 }

@@ -14,6 +14,7 @@ const SECRET_VARIABLES = [
   ...MODEL_PROVIDERS.map(keyVariable),
   'GAGENT_GROUNDING_API_KEY',
   'GAGENT_SERVE_TOKEN',
+  'PGPASSWORD',
 ];
 
 /** Header values of a GAGENT_MCP_<NAME>_HEADERS text whose names look secret, read leniently. */

@@ -42,8 +42,12 @@ export function serverConfigs(
   return [...fromDb, ...fromEnv];
 }
 
-export function userServerConfigs(config: Config, store: Store, userId = config.user): ServerConfig[] {
-  return serverConfigs(store.accounts.activeMcpConnections(userId), config.mcpServers, (row) =>
+export async function userServerConfigs(
+  config: Config,
+  store: Store,
+  userId = config.user,
+): Promise<ServerConfig[]> {
+  return serverConfigs(await store.accounts.activeMcpConnections(userId), config.mcpServers, (row) =>
     mcpHeaders(row.url, row.headers, config.composio),
   );
 }
@@ -54,14 +58,24 @@ export function registryDefaults(config: Config): RegistryOptions {
 }
 
 /** Starts connecting the user's servers in the background (a run binds each as it becomes ready). */
-export function startUserRegistry(config: Config, store: Store, options: RegistryOptions = {}): McpRegistry {
-  return McpRegistry.start(userServerConfigs(config, store), { ...registryDefaults(config), ...options });
-}
-
-export function connectUserRegistry(
+export async function startUserRegistry(
   config: Config,
   store: Store,
   options: RegistryOptions = {},
 ): Promise<McpRegistry> {
-  return McpRegistry.connect(userServerConfigs(config, store), { ...registryDefaults(config), ...options });
+  return McpRegistry.start(await userServerConfigs(config, store), {
+    ...registryDefaults(config),
+    ...options,
+  });
+}
+
+export async function connectUserRegistry(
+  config: Config,
+  store: Store,
+  options: RegistryOptions = {},
+): Promise<McpRegistry> {
+  return McpRegistry.connect(await userServerConfigs(config, store), {
+    ...registryDefaults(config),
+    ...options,
+  });
 }

@@ -31,7 +31,7 @@ export interface AgentSetup {
   connecting(): string[];
   /** Waits for the still-connecting server an action name belongs to; true when it became ready. */
   awaitAction(name: string): Promise<boolean>;
-  isAuthorized(provider: string): boolean;
+  isAuthorized(provider: string): Promise<boolean>;
   store: Store;
   bus: RunEventBus;
   reflection: boolean;
@@ -71,13 +71,19 @@ function approvalMemory(store: Store, user: string): ApprovalMemory {
   };
 }
 
-export function buildAgent(setup: AgentSetup): { agent: Agent; actions: ActionRegistry } {
+export async function buildAgent(setup: AgentSetup): Promise<{ agent: Agent; actions: ActionRegistry }> {
   const { bus, controller, models } = setup;
   const step = setup.currentStep;
   const actions = new ActionRegistry();
   registerGuiActions(actions, { screen: controller.supportsGui });
-  const refreshActions = () => void bindMcpActions(actions, setup.servers(), setup.isAuthorized);
-  refreshActions();
+  /** Binds the tools of the servers ready now whose provider is still authorized. */
+  const refreshActions = async () => {
+    const sources = setup.servers();
+    const allowed = await Promise.all(sources.map((s) => setup.isAuthorized(s.provider)));
+    const authorized = new Set(sources.filter((_, i) => allowed[i]).map((s) => s.provider));
+    bindMcpActions(actions, sources, (provider) => authorized.has(provider));
+  };
+  await refreshActions();
 
   const worker = new Worker(
     {

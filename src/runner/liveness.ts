@@ -27,18 +27,17 @@ export function thisProcess(): { pid: number; host: string } {
 }
 
 /** Marks the runs whose process is gone as interrupted; returns their ids. */
-export function reapAbandonedRuns(store: Store, now = Date.now()): string[] {
+export async function reapAbandonedRuns(store: Store, now = Date.now()): Promise<string[]> {
   const { host, pid: self } = thisProcess();
   const staleBefore = new Date(now - STALE_AFTER_MS).toISOString();
-  const gone = store.runs
-    .running()
+  const gone = (await store.runs.running())
     .filter(
       (run) =>
         (run.host === host && run.pid !== null && run.pid !== self && !isProcessAlive(run.pid)) ||
         (run.heartbeatAt !== null && run.heartbeatAt < staleBefore),
     )
     .map((run) => run.id);
-  store.runs.markInterrupted(
+  await store.runs.markInterrupted(
     gone,
     'The gagent process running it ended without finishing (it was killed or crashed).',
     new Date(now).toISOString(),

@@ -45,6 +45,8 @@ export interface RunServices {
   fetch: FetchLike;
   /** Brings the user's connected accounts in line with Composio before the run; returns the problems. */
   checkAccounts(signal: AbortSignal): Promise<string[]>;
+  /** Resolves once the run's history written so far is in the database (its rows exist). */
+  historyWritten(): Promise<void>;
 }
 
 export interface RunSummary {
@@ -74,14 +76,14 @@ function serverState(server: ServerHandle): McpServerState {
  * the others as they connect, so a slow or hanging server never holds it back. The accounts are
  * checked with Composio (the source of truth) meanwhile; one that turns out expired is unbound.
  */
-function startMcp(
+async function startMcp(
   config: Config,
   store: Store,
   services: RunServices,
   bus: RunEventBus,
   signal: AbortSignal,
 ) {
-  const registry = startUserRegistry(config, store, {
+  const registry = await startUserRegistry(config, store, {
     fetch: services.fetch,
     warn: (message) => bus.emit({ type: 'warning', message }),
   });
@@ -99,15 +101,16 @@ function startMcp(
  * The keeper of this run's screenshots, or null when there is no screen or the user keeps none.
  * With a retention in days, the user's older pictures are removed first.
  */
-function keepScreenshots(
+async function keepScreenshots(
   config: Config,
   store: Store,
   controller: Controller,
   bus: RunEventBus,
-): ScreenshotKeeper | null {
+  services: RunServices,
+): Promise<ScreenshotKeeper | null> {
   const retention = config.keepScreenshots;
   if (retention.keep === 'days')
-    store.artifacts.pruneScreenshots(
+    await store.artifacts.pruneScreenshots(
       config.user,
       new Date(Date.now() - retention.days * 86_400_000).toISOString(),
     );
@@ -116,13 +119,14 @@ function keepScreenshots(
     store,
     runId: bus.runId,
     warn: (message) => bus.emit({ type: 'warning', message }),
+    historyWritten: services.historyWritten,
   });
 }
 
 /** Whether a provider's tools may be used now: env servers while configured, accounts while authorized. */
 function authorization(config: Config, store: Store, registry: McpRegistry | null) {
   const envServers = new Set(config.mcpServers.map((s) => s.name));
-  return (provider: string) =>
+  return async (provider: string) =>
     registry?.get(provider)?.config.source === 'env'
       ? envServers.has(provider)
       : store.accounts.isAuthorized(config.user, provider);
@@ -136,7 +140,11 @@ export async function runTask(
   bus: RunEventBus,
 ): Promise<RunSummary> {
   const models = await prepareModels(config, services.fetch);
-  const loop = new StepLoop(bus, { maxSteps: options.maxSteps, signal: options.signal });
+  const loop = new StepLoop(bus, {
+    maxSteps: options.maxSteps,
+    signal: options.signal,
+    settled: services.historyWritten,
+  });
   const started = performance.now();
   let controller: Controller | null = null;
   let registry: McpRegistry | null = null;
@@ -162,10 +170,10 @@ export async function runTask(
   try {
     controller = await createController(config, { startUrl: options.startUrl, fetch: services.fetch });
     await controller.start(options.signal);
-    keeper = keepScreenshots(config, store, controller, bus);
-    registry = options.useMcp ? startMcp(config, store, services, bus, options.signal) : null;
+    keeper = await keepScreenshots(config, store, controller, bus, services);
+    registry = options.useMcp ? await startMcp(config, store, services, bus, options.signal) : null;
     const servers = registry;
-    const built = buildAgent({
+    const built = await buildAgent({
       task: options.task,
       user: config.user,
       models,
@@ -209,6 +217,8 @@ export async function runTask(
       mcpServers: (registry?.servers() ?? []).map(serverState),
     });
     runStarted = true;
+    // The run's row exists before its first step: a run killed at once is still in the history.
+    await services.historyWritten();
     const end = await loop.run(agent);
     return await finish(end.status, end.exitCode, end.summary);
   } catch (err) {

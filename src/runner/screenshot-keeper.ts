@@ -16,6 +16,8 @@ export interface ScreenshotKeeperOptions {
   runId: string;
   /** Said once, when pictures stop being kept or one is skipped. */
   warn(message: string): void;
+  /** Resolves once the run's history so far is written: a picture is saved after its run's row. */
+  historyWritten(): Promise<void>;
 }
 
 function isDiskFull(err: unknown): boolean {
@@ -56,7 +58,8 @@ export class ScreenshotKeeper {
     for (let next = this.waiting.shift(); next && !this.stopped; next = this.waiting.shift()) {
       try {
         const image = await compressForHistory(next.shot);
-        this.options.store.artifacts.saveScreenshot({
+        await this.options.historyWritten();
+        await this.options.store.artifacts.saveScreenshot({
           runId: this.options.runId,
           idx: next.step,
           mediaType: image.mediaType,

@@ -33,7 +33,12 @@ export class StepLoop {
 
   constructor(
     private readonly bus: RunEventBus,
-    private readonly options: { maxSteps: number; signal: AbortSignal },
+    private readonly options: {
+      maxSteps: number;
+      signal: AbortSignal;
+      /** Waits for what the step's events write (the history): a step shown is a step saved. */
+      settled?: () => Promise<void>;
+    },
   ) {}
 
   /** The index of the step being worked on (the next one between steps). */
@@ -68,6 +73,7 @@ export class StepLoop {
         modelMs: result.modelMs,
         mcp: result.mcp,
       });
+      await this.options.settled?.();
       if (result.status === 'done')
         return {
           status: 'done',

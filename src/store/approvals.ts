@@ -1,9 +1,9 @@
 /** tool_approvals: a user's remembered "always" approvals of MCP tools, tied to the tool's definition digest. */
 import { and, asc, eq } from 'drizzle-orm';
-import type { Db } from './open.js';
-import { toolApprovals } from './schema.js';
+import type { Database } from './database.js';
+import type { Tables } from './tables.js';
 
-export type ToolApprovalRow = typeof toolApprovals.$inferSelect;
+export type ToolApprovalRow = Tables['toolApprovals']['$inferSelect'];
 
 export interface NewToolApproval {
   userId: string;
@@ -15,50 +15,51 @@ export interface NewToolApproval {
 }
 
 export class ApprovalRepository {
-  constructor(private readonly db: Db) {}
+  private readonly t: Tables['toolApprovals'];
 
-  get(userId: string, server: string, tool: string): ToolApprovalRow | undefined {
-    return this.db
-      .select()
-      .from(toolApprovals)
-      .where(
-        and(eq(toolApprovals.userId, userId), eq(toolApprovals.server, server), eq(toolApprovals.tool, tool)),
-      )
-      .get();
+  constructor(private readonly database: Database) {
+    this.t = database.tables.toolApprovals;
+  }
+
+  async get(userId: string, server: string, tool: string): Promise<ToolApprovalRow | undefined> {
+    const t = this.t;
+    const rows = await this.database.query((db) =>
+      db
+        .select()
+        .from(t)
+        .where(and(eq(t.userId, userId), eq(t.server, server), eq(t.tool, tool)))
+        .limit(1),
+    );
+    return rows[0];
   }
 
   /** Remembers (or re-remembers, after a change) the approval. */
-  remember(approval: NewToolApproval): void {
+  async remember(approval: NewToolApproval): Promise<void> {
     const { userId, server, tool, ...rest } = approval;
-    this.db
-      .insert(toolApprovals)
-      .values({ ...approval, createdAt: new Date().toISOString() })
-      .onConflictDoUpdate({
-        target: [toolApprovals.userId, toolApprovals.server, toolApprovals.tool],
-        set: { ...rest, createdAt: new Date().toISOString() },
-      })
-      .run();
+    const t = this.t;
+    const createdAt = new Date().toISOString();
+    await this.database.query((db) =>
+      db
+        .insert(t)
+        .values({ ...approval, createdAt })
+        .onConflictDoUpdate({ target: [t.userId, t.server, t.tool], set: { ...rest, createdAt } }),
+    );
   }
 
-  list(userId: string): ToolApprovalRow[] {
-    return this.db
-      .select()
-      .from(toolApprovals)
-      .where(eq(toolApprovals.userId, userId))
-      .orderBy(asc(toolApprovals.server), asc(toolApprovals.tool))
-      .all();
+  async list(userId: string): Promise<ToolApprovalRow[]> {
+    const t = this.t;
+    return this.database.query((db) =>
+      db.select().from(t).where(eq(t.userId, userId)).orderBy(asc(t.server), asc(t.tool)),
+    );
   }
 
   /** Forgets the user's approvals of a server's tools (or of one tool); returns the tools forgotten. */
-  revoke(userId: string, server: string, tool?: string): string[] {
+  async revoke(userId: string, server: string, tool?: string): Promise<string[]> {
+    const t = this.t;
     const match = tool
-      ? and(eq(toolApprovals.userId, userId), eq(toolApprovals.server, server), eq(toolApprovals.tool, tool))
-      : and(eq(toolApprovals.userId, userId), eq(toolApprovals.server, server));
-    return this.db
-      .delete(toolApprovals)
-      .where(match)
-      .returning({ tool: toolApprovals.tool })
-      .all()
-      .map((r) => r.tool);
+      ? and(eq(t.userId, userId), eq(t.server, server), eq(t.tool, tool))
+      : and(eq(t.userId, userId), eq(t.server, server));
+    const rows = await this.database.query((db) => db.delete(t).where(match).returning({ tool: t.tool }));
+    return rows.map((r) => r.tool);
   }
 }

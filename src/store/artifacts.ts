@@ -1,7 +1,7 @@
 /** step_artifacts: what a step leaves besides its row — the screenshot the model saw, compressed. */
 import { and, asc, count, eq, inArray, lt, sum } from 'drizzle-orm';
-import type { Db } from './open.js';
-import { runs, stepArtifacts } from './schema.js';
+import type { Database } from './database.js';
+import type { Tables } from './tables.js';
 
 export interface NewScreenshot {
   runId: string;
@@ -14,76 +14,83 @@ export interface NewScreenshot {
   data: Buffer;
 }
 
-export type StoredScreenshot = typeof stepArtifacts.$inferSelect;
+export type StoredScreenshot = Tables['stepArtifacts']['$inferSelect'];
 
 /** A stored screenshot without its bytes: what a listing needs. */
 export type ScreenshotInfo = Omit<StoredScreenshot, 'data' | 'runId' | 'kind'>;
 
 export class ArtifactRepository {
-  constructor(private readonly db: Db) {}
+  private readonly t: Tables['stepArtifacts'];
 
-  saveScreenshot(shot: NewScreenshot): void {
+  constructor(private readonly database: Database) {
+    this.t = database.tables.stepArtifacts;
+  }
+
+  async saveScreenshot(shot: NewScreenshot): Promise<void> {
     const { runId, idx, ...rest } = shot;
+    const t = this.t;
     const row = { ...rest, bytes: shot.data.length, createdAt: new Date().toISOString() };
-    this.db
-      .insert(stepArtifacts)
-      .values({ runId, idx, kind: 'screenshot', ...row })
-      .onConflictDoUpdate({
-        target: [stepArtifacts.runId, stepArtifacts.idx, stepArtifacts.kind],
-        set: row,
-      })
-      .run();
+    await this.database.query((db) =>
+      db
+        .insert(t)
+        .values({ runId, idx, kind: 'screenshot', ...row })
+        .onConflictDoUpdate({ target: [t.runId, t.idx, t.kind], set: row }),
+    );
   }
 
   /** The run's screenshots with their bytes, by step. */
-  screenshots(runId: string): StoredScreenshot[] {
-    return this.db
-      .select()
-      .from(stepArtifacts)
-      .where(and(eq(stepArtifacts.runId, runId), eq(stepArtifacts.kind, 'screenshot')))
-      .orderBy(asc(stepArtifacts.idx))
-      .all();
+  async screenshots(runId: string): Promise<StoredScreenshot[]> {
+    const t = this.t;
+    return this.database.query((db) =>
+      db
+        .select()
+        .from(t)
+        .where(and(eq(t.runId, runId), eq(t.kind, 'screenshot')))
+        .orderBy(asc(t.idx)),
+    );
   }
 
   /** The run's screenshots without their bytes. */
-  screenshotInfo(runId: string): ScreenshotInfo[] {
-    const a = stepArtifacts;
-    return this.db
-      .select({
-        idx: a.idx,
-        mediaType: a.mediaType,
-        width: a.width,
-        height: a.height,
-        screenWidth: a.screenWidth,
-        screenHeight: a.screenHeight,
-        bytes: a.bytes,
-        createdAt: a.createdAt,
-      })
-      .from(stepArtifacts)
-      .where(and(eq(stepArtifacts.runId, runId), eq(stepArtifacts.kind, 'screenshot')))
-      .orderBy(asc(stepArtifacts.idx))
-      .all();
+  async screenshotInfo(runId: string): Promise<ScreenshotInfo[]> {
+    const t = this.t;
+    return this.database.query((db) =>
+      db
+        .select({
+          idx: t.idx,
+          mediaType: t.mediaType,
+          width: t.width,
+          height: t.height,
+          screenWidth: t.screenWidth,
+          screenHeight: t.screenHeight,
+          bytes: t.bytes,
+          createdAt: t.createdAt,
+        })
+        .from(t)
+        .where(and(eq(t.runId, runId), eq(t.kind, 'screenshot')))
+        .orderBy(asc(t.idx)),
+    );
   }
 
   /** Deletes the screenshots of the user's runs started before `before` (ISO time); returns how many. */
-  pruneScreenshots(userId: string, before: string): number {
-    const old = this.db
-      .select({ id: runs.id })
-      .from(runs)
-      .where(and(eq(runs.userId, userId), lt(runs.startedAt, before)));
-    return this.db
-      .delete(stepArtifacts)
-      .where(inArray(stepArtifacts.runId, old))
-      .returning({ idx: stepArtifacts.idx })
-      .all().length;
+  async pruneScreenshots(userId: string, before: string): Promise<number> {
+    const { runs } = this.database.tables;
+    const t = this.t;
+    const rows = await this.database.query((db) => {
+      const old = db
+        .select({ id: runs.id })
+        .from(runs)
+        .where(and(eq(runs.userId, userId), lt(runs.startedAt, before)));
+      return db.delete(t).where(inArray(t.runId, old)).returning({ idx: t.idx });
+    });
+    return rows.length;
   }
 
   /** How many artifacts there are and their total size, over every user. */
-  totals(): { count: number; bytes: number } {
-    const row = this.db
-      .select({ count: count(), bytes: sum(stepArtifacts.bytes) })
-      .from(stepArtifacts)
-      .get();
-    return { count: row?.count ?? 0, bytes: Number(row?.bytes ?? 0) };
+  async totals(): Promise<{ count: number; bytes: number }> {
+    const t = this.t;
+    const rows = await this.database.query((db) =>
+      db.select({ count: count(), bytes: sum(t.bytes) }).from(t),
+    );
+    return { count: Number(rows[0]?.count ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }
 }

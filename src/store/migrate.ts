@@ -1,8 +1,9 @@
 /**
- * Applies the SQL that drizzle-kit generated into drizzle/. drizzle-orm's own migrator reads the
- * applied list before taking a lock (two fresh processes race) and hashes every file on every
- * open (start-up cost), so this one keeps the version in PRAGMA user_version and migrates under
- * BEGIN IMMEDIATE, re-checking once it holds the write lock.
+ * Applies the SQL that drizzle-kit generated into drizzle/<dialect>/. drizzle-orm's own migrator
+ * reads the applied list before taking a lock (two fresh processes race) and hashes every file on
+ * every open (start-up cost), so this one keeps the version in PRAGMA user_version (SQLite) and
+ * migrates under BEGIN IMMEDIATE, re-checking once it holds the write lock. PostgreSQL's
+ * migrator (migrate-pg.ts) reads the same journals.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -11,7 +12,12 @@ import type Database from 'better-sqlite3';
 import { GagentError } from '../errors.js';
 import { packageRoot } from '../package-root.js';
 
-const MIGRATIONS_DIR = path.join(packageRoot(import.meta.url), 'drizzle');
+/** Where drizzle-kit wrote a dialect's migrations. */
+export function migrationsDir(dialect: 'sqlite' | 'pg'): string {
+  return path.join(packageRoot(import.meta.url), 'drizzle', dialect);
+}
+
+const MIGRATIONS_DIR = migrationsDir('sqlite');
 
 interface Journal {
   entries: { idx: number; tag: string }[];
@@ -60,17 +66,19 @@ export function schemaVersion(sqlite: Database.Database): number {
   return sqlite.pragma('user_version', { simple: true }) as number;
 }
 
-/** Brings the database to the latest schema. Returns the version it ends at. */
+export function newerSchemaError(where: string, current: number, latest: number): GagentError {
+  return new GagentError(
+    `The database ${where} was written by a newer gagent (schema ${current}; this one knows up to ${latest}).`,
+    undefined,
+    'Upgrade gagent, or set GAGENT_HOME (or DB_URL) to another place.',
+  );
+}
+
+/** Brings the SQLite database to the latest schema. Returns the version it ends at. */
 export function migrate(sqlite: Database.Database, dir = MIGRATIONS_DIR): number {
   const latest = latestSchemaVersion(dir);
   const current = schemaVersion(sqlite);
-  if (current > latest) {
-    throw new GagentError(
-      `The database ${sqlite.name} was written by a newer gagent (schema ${current}; this one knows up to ${latest}).`,
-      undefined,
-      'Upgrade gagent, or set GAGENT_HOME (or DB_URL) to another place.',
-    );
-  }
+  if (current > latest) throw newerSchemaError(sqlite.name, current, latest);
   if (current === latest) return current;
 
   const migrations = loadMigrations(dir);

@@ -1,9 +1,9 @@
 /** oauth_pending: a connect that was started, so a re-run can resume it instead of linking again. */
 import { and, desc, eq, gt, isNotNull, lte } from 'drizzle-orm';
-import type { Db } from './open.js';
-import { oauthPending } from './schema.js';
+import type { Database } from './database.js';
+import type { Tables } from './tables.js';
 
-export type PendingConnect = typeof oauthPending.$inferSelect;
+export type PendingConnect = Tables['oauthPending']['$inferSelect'];
 
 export interface NewPendingConnect {
   state: string;
@@ -15,50 +15,55 @@ export interface NewPendingConnect {
 }
 
 export class PendingRepository {
-  constructor(private readonly db: Db) {}
+  private readonly t: Tables['oauthPending'];
 
-  create(pending: NewPendingConnect): void {
-    this.db.insert(oauthPending).values(pending).run();
+  constructor(private readonly database: Database) {
+    this.t = database.tables.oauthPending;
+  }
+
+  async create(pending: NewPendingConnect): Promise<void> {
+    await this.database.query((db) => db.insert(this.t).values(pending));
   }
 
   /** Records the Composio account the link created (persisted at once so a crash can resume it). */
-  attachAccount(state: string, connectedAccountId: string, redirectUrl: string | null): void {
-    this.db
-      .update(oauthPending)
-      .set({ connectedAccountId, redirectUrl })
-      .where(eq(oauthPending.state, state))
-      .run();
+  async attachAccount(state: string, connectedAccountId: string, redirectUrl: string | null): Promise<void> {
+    await this.database.query((db) =>
+      db.update(this.t).set({ connectedAccountId, redirectUrl }).where(eq(this.t.state, state)),
+    );
   }
 
   /** The newest unexpired pending connect for (user, provider) that already has an account. */
-  findResumable(userId: string, provider: string, nowIso: string): PendingConnect | undefined {
-    return this.db
-      .select()
-      .from(oauthPending)
-      .where(
-        and(
-          eq(oauthPending.userId, userId),
-          eq(oauthPending.provider, provider),
-          isNotNull(oauthPending.connectedAccountId),
-          gt(oauthPending.expiresAt, nowIso),
-        ),
-      )
-      .orderBy(desc(oauthPending.createdAt))
-      .get();
+  async findResumable(userId: string, provider: string, nowIso: string): Promise<PendingConnect | undefined> {
+    const t = this.t;
+    const rows = await this.database.query((db) =>
+      db
+        .select()
+        .from(t)
+        .where(
+          and(
+            eq(t.userId, userId),
+            eq(t.provider, provider),
+            isNotNull(t.connectedAccountId),
+            gt(t.expiresAt, nowIso),
+          ),
+        )
+        .orderBy(desc(t.createdAt))
+        .limit(1),
+    );
+    return rows[0];
   }
 
-  delete(state: string): void {
-    this.db.delete(oauthPending).where(eq(oauthPending.state, state)).run();
+  async delete(state: string): Promise<void> {
+    await this.database.query((db) => db.delete(this.t).where(eq(this.t.state, state)));
   }
 
-  deleteFor(userId: string, provider: string): void {
-    this.db
-      .delete(oauthPending)
-      .where(and(eq(oauthPending.userId, userId), eq(oauthPending.provider, provider)))
-      .run();
+  async deleteFor(userId: string, provider: string): Promise<void> {
+    await this.database.query((db) =>
+      db.delete(this.t).where(and(eq(this.t.userId, userId), eq(this.t.provider, provider))),
+    );
   }
 
-  deleteExpired(nowIso: string): void {
-    this.db.delete(oauthPending).where(lte(oauthPending.expiresAt, nowIso)).run();
+  async deleteExpired(nowIso: string): Promise<void> {
+    await this.database.query((db) => db.delete(this.t).where(lte(this.t.expiresAt, nowIso)));
   }
 }

@@ -1,14 +1,14 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { and, asc, desc, eq, gte, inArray, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, like, lt, ne, sql } from 'drizzle-orm';
 import type { RunStatus, StepKind } from '../domain/run.js';
-import type { Db } from './open.js';
-import { runSteps, runs } from './schema.js';
+import type { Database } from './database.js';
+import type { Tables } from './tables.js';
 
-export type RunRow = typeof runs.$inferSelect;
+export type RunRow = Tables['runs']['$inferSelect'];
 
 /** What a run id (or the start of one) can contain; anything else matches no run. */
 const RUN_ID_PREFIX = /^[A-Za-z0-9_-]{1,64}$/;
-export type RunStepRow = typeof runSteps.$inferSelect;
+export type RunStepRow = Tables['runSteps']['$inferSelect'];
 
 export interface NewRun {
   id: string;
@@ -43,102 +43,122 @@ export interface NewRunStep {
 }
 
 export class RunRepository {
-  constructor(private readonly db: Db) {}
+  private readonly runs: Tables['runs'];
+  private readonly stepTable: Tables['runSteps'];
 
-  create(run: NewRun): void {
-    this.db
-      .insert(runs)
-      .values({ ...run, status: 'running', heartbeatAt: run.startedAt })
-      .run();
+  constructor(private readonly database: Database) {
+    this.runs = database.tables.runs;
+    this.stepTable = database.tables.runSteps;
+  }
+
+  async create(run: NewRun): Promise<void> {
+    await this.database.query((db) =>
+      db.insert(this.runs).values({ ...run, status: 'running', heartbeatAt: run.startedAt }),
+    );
   }
 
   /** The run's process is alive. */
-  heartbeat(id: string, at: string): void {
-    this.db
-      .update(runs)
-      .set({ heartbeatAt: at })
-      .where(and(eq(runs.id, id), eq(runs.status, 'running')))
-      .run();
+  async heartbeat(id: string, at: string): Promise<void> {
+    const runs = this.runs;
+    await this.database.query((db) =>
+      db
+        .update(runs)
+        .set({ heartbeatAt: at })
+        .where(and(eq(runs.id, id), eq(runs.status, 'running'))),
+    );
   }
 
   /** Every run still marked running (few at any time; indexed by status). */
-  running(): AbandonedRun[] {
-    return this.db
-      .select({ id: runs.id, pid: runs.pid, host: runs.host, heartbeatAt: runs.heartbeatAt })
-      .from(runs)
-      .where(eq(runs.status, 'running'))
-      .all();
+  async running(): Promise<AbandonedRun[]> {
+    const runs = this.runs;
+    return this.database.query((db) =>
+      db
+        .select({ id: runs.id, pid: runs.pid, host: runs.host, heartbeatAt: runs.heartbeatAt })
+        .from(runs)
+        .where(eq(runs.status, 'running')),
+    );
   }
 
   /** Marks runs whose process is gone as interrupted (only if they are still marked running). */
-  markInterrupted(ids: string[], summary: string, finishedAt: string): void {
+  async markInterrupted(ids: string[], summary: string, finishedAt: string): Promise<void> {
     if (ids.length === 0) return;
-    this.db
-      .update(runs)
-      .set({ status: 'interrupted', summary, finishedAt })
-      .where(and(inArray(runs.id, ids), eq(runs.status, 'running')))
-      .run();
+    const runs = this.runs;
+    await this.database.query((db) =>
+      db
+        .update(runs)
+        .set({ status: 'interrupted', summary, finishedAt })
+        .where(and(inArray(runs.id, ids), eq(runs.status, 'running'))),
+    );
   }
 
   /** Idempotent per (run, idx) so a step can be written when it starts and again when it ends. */
-  saveStep(step: NewRunStep): void {
+  async saveStep(step: NewRunStep): Promise<void> {
     const { runId, idx, ...rest } = step;
-    this.db
-      .insert(runSteps)
-      .values(step)
-      .onConflictDoUpdate({ target: [runSteps.runId, runSteps.idx], set: rest })
-      .run();
+    const t = this.stepTable;
+    await this.database.query((db) =>
+      db
+        .insert(t)
+        .values(step)
+        .onConflictDoUpdate({ target: [t.runId, t.idx], set: rest }),
+    );
   }
 
-  finish(id: string, status: RunStatus, summary: string | null, finishedAt: string): void {
-    this.db.update(runs).set({ status, summary, finishedAt }).where(eq(runs.id, id)).run();
+  async finish(id: string, status: RunStatus, summary: string | null, finishedAt: string): Promise<void> {
+    const runs = this.runs;
+    await this.database.query((db) =>
+      db.update(runs).set({ status, summary, finishedAt }).where(eq(runs.id, id)),
+    );
   }
 
-  list(userId: string, limit: number): RunRow[] {
-    return this.db
-      .select()
-      .from(runs)
-      .where(eq(runs.userId, userId))
-      .orderBy(desc(runs.startedAt))
-      .limit(limit)
-      .all();
+  async list(userId: string, limit: number): Promise<RunRow[]> {
+    const runs = this.runs;
+    return this.database.query((db) =>
+      db.select().from(runs).where(eq(runs.userId, userId)).orderBy(desc(runs.startedAt)).limit(limit),
+    );
   }
 
   /**
    * The user's runs whose id starts with `prefix` (at most `limit`), so users can type a short id.
-   * A range on the primary key (prefix ≤ id < prefix with its last character bumped), so the
-   * lookup is an index seek however many runs there are; ids are ASCII, so the range is exact.
+   * On SQLite a range on the primary key (prefix ≤ id < prefix with its last character bumped), so
+   * the lookup is an index seek however many runs there are; ids are ASCII, so the range is exact.
    * The user test is written `+user_id` so SQLite cannot pick the (user, started) index for it
-   * instead: without statistics it prefers an equality to a range, and would scan every run of
-   * the user.
+   * instead: without statistics it prefers an equality to a range, and would scan every run of the
+   * user. PostgreSQL plans with statistics; there a LIKE on the key says the same.
    */
-  findByPrefix(userId: string, prefix: string, limit: number): RunRow[] {
+  async findByPrefix(userId: string, prefix: string, limit: number): Promise<RunRow[]> {
     if (!RUN_ID_PREFIX.test(prefix)) return [];
+    const runs = this.runs;
     const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
-    return this.db
-      .select()
-      .from(runs)
-      .where(and(gte(runs.id, prefix), lt(runs.id, upper), sql`+${runs.userId} = ${userId}`))
-      .orderBy(asc(runs.id))
-      .limit(limit)
-      .all();
+    const match =
+      this.database.dialect === 'sqlite'
+        ? and(gte(runs.id, prefix), lt(runs.id, upper), sql`+${runs.userId} = ${userId}`)
+        : and(like(runs.id, `${prefix.replaceAll('_', '\\_')}%`), eq(runs.userId, userId));
+    return this.database.query((db) =>
+      db.select().from(runs).where(match).orderBy(asc(runs.id)).limit(limit),
+    );
   }
 
-  get(userId: string, id: string): RunRow | undefined {
-    return this.db
-      .select()
-      .from(runs)
-      .where(and(eq(runs.id, id), eq(runs.userId, userId)))
-      .get();
+  async get(userId: string, id: string): Promise<RunRow | undefined> {
+    const runs = this.runs;
+    const rows = await this.database.query((db) =>
+      db
+        .select()
+        .from(runs)
+        .where(and(eq(runs.id, id), eq(runs.userId, userId)))
+        .limit(1),
+    );
+    return rows[0];
   }
 
   /** Deletes one of the user's runs and its steps; false when the user has no such run. */
-  delete(userId: string, id: string): boolean {
-    const deleted = this.db
-      .delete(runs)
-      .where(and(eq(runs.id, id), eq(runs.userId, userId)))
-      .returning({ id: runs.id })
-      .all();
+  async delete(userId: string, id: string): Promise<boolean> {
+    const runs = this.runs;
+    const deleted = await this.database.query((db) =>
+      db
+        .delete(runs)
+        .where(and(eq(runs.id, id), eq(runs.userId, userId)))
+        .returning({ id: runs.id }),
+    );
     return deleted.length > 0;
   }
 
@@ -146,16 +166,19 @@ export class RunRepository {
    * Deletes the user's finished runs started before `before` (ISO time), steps included; returns
    * their ids. A run still in progress keeps writing its steps, so it is never pruned.
    */
-  prune(userId: string, before: string): string[] {
-    return this.db
-      .delete(runs)
-      .where(and(eq(runs.userId, userId), lt(runs.startedAt, before), ne(runs.status, 'running')))
-      .returning({ id: runs.id })
-      .all()
-      .map((r) => r.id);
+  async prune(userId: string, before: string): Promise<string[]> {
+    const runs = this.runs;
+    const rows = await this.database.query((db) =>
+      db
+        .delete(runs)
+        .where(and(eq(runs.userId, userId), lt(runs.startedAt, before), ne(runs.status, 'running')))
+        .returning({ id: runs.id }),
+    );
+    return rows.map((r) => r.id);
   }
 
-  steps(runId: string): RunStepRow[] {
-    return this.db.select().from(runSteps).where(eq(runSteps.runId, runId)).orderBy(asc(runSteps.idx)).all();
+  async steps(runId: string): Promise<RunStepRow[]> {
+    const t = this.stepTable;
+    return this.database.query((db) => db.select().from(t).where(eq(t.runId, runId)).orderBy(asc(t.idx)));
   }
 }

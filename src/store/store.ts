@@ -1,25 +1,33 @@
-/** One open database and its repositories; created per command, closed when it ends. */
+/**
+ * One open database and its repositories; created per command, closed when it ends. SQLite by
+ * default; PostgreSQL when DB_URL says so (its driver is loaded only then).
+ */
+import { count } from 'drizzle-orm';
+import type { DatabaseLocation } from '../config.js';
 import { AccountRepository } from './accounts.js';
 import { ApprovalRepository } from './approvals.js';
 import { ArtifactRepository } from './artifacts.js';
-import { schemaVersion } from './migrate.js';
-import { type OpenedDatabase, openDatabase } from './open.js';
+import type { Database, Db, Dialect } from './database.js';
+import { openSqlite } from './open-sqlite.js';
 import { PendingRepository } from './pending.js';
 import { RunRepository } from './runs.js';
 import { SyncRepository } from './sync.js';
+import type { Tables } from './tables.js';
 
-const TABLES = [
-  'users',
-  'auth_configs',
-  'connected_accounts',
-  'mcp_connections',
-  'sync_state',
-  'oauth_pending',
-  'runs',
-  'run_steps',
-  'tool_approvals',
-  'step_artifacts',
-] as const;
+const TABLES = {
+  users: 'users',
+  auth_configs: 'authConfigs',
+  connected_accounts: 'connectedAccounts',
+  mcp_connections: 'mcpConnections',
+  sync_state: 'syncState',
+  oauth_pending: 'oauthPending',
+  runs: 'runs',
+  run_steps: 'runSteps',
+  tool_approvals: 'toolApprovals',
+  step_artifacts: 'stepArtifacts',
+} as const satisfies Record<string, keyof Tables>;
+
+export type TableName = keyof typeof TABLES;
 
 export class Store {
   readonly accounts: AccountRepository;
@@ -29,47 +37,61 @@ export class Store {
   readonly approvals: ApprovalRepository;
   readonly artifacts: ArtifactRepository;
 
-  private constructor(private readonly opened: OpenedDatabase) {
-    this.accounts = new AccountRepository(opened.db);
-    this.sync = new SyncRepository(opened.db);
-    this.pending = new PendingRepository(opened.db);
-    this.runs = new RunRepository(opened.db);
-    this.approvals = new ApprovalRepository(opened.db);
-    this.artifacts = new ArtifactRepository(opened.db);
+  private constructor(private readonly database: Database) {
+    this.accounts = new AccountRepository(database);
+    this.sync = new SyncRepository(database);
+    this.pending = new PendingRepository(database);
+    this.runs = new RunRepository(database);
+    this.approvals = new ApprovalRepository(database);
+    this.artifacts = new ArtifactRepository(database);
   }
 
-  static open(file: string): Store {
-    return new Store(openDatabase(file));
+  /** Opens (and migrates) the database: a SQLite file path, or a location from the config. */
+  static async open(where: string | DatabaseLocation): Promise<Store> {
+    const location: DatabaseLocation = typeof where === 'string' ? { dialect: 'sqlite', path: where } : where;
+    if (location.dialect === 'sqlite') return new Store(openSqlite(location.path));
+    const { openPostgres } = await import('./open-pg.js');
+    return new Store(await openPostgres(location.url));
   }
 
-  get path(): string {
-    return this.opened.path;
+  get dialect(): Dialect {
+    return this.database.dialect;
+  }
+
+  /** Where the data is: a file path, or the server's URL without its password. */
+  get location(): string {
+    return this.database.location;
   }
 
   /** One-line notices from opening (a loose directory that was tightened). */
   get notices(): readonly string[] {
-    return this.opened.notices;
+    return this.database.notices;
   }
 
-  schemaVersion(): number {
-    return schemaVersion(this.opened.sqlite);
+  schemaVersion(): Promise<number> {
+    return this.database.schemaVersion();
   }
 
-  rowCounts(): Record<(typeof TABLES)[number], number> {
-    const counts = {} as Record<(typeof TABLES)[number], number>;
-    for (const table of TABLES) {
-      const row = this.opened.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number };
-      counts[table] = row.n;
+  engineVersion(): Promise<string> {
+    return this.database.engineVersion();
+  }
+
+  async rowCounts(): Promise<Record<TableName, number>> {
+    const counts = {} as Record<TableName, number>;
+    for (const [name, key] of Object.entries(TABLES) as [TableName, keyof Tables][]) {
+      const table = this.database.tables[key];
+      const rows = await this.database.query((db) => db.select({ n: count() }).from(table));
+      counts[name] = Number(rows[0]?.n ?? 0);
     }
     return counts;
   }
 
-  /** Runs `work` as one transaction: all of its writes land, or none do (and many writes cost one commit). */
-  transaction<T>(work: () => T): T {
-    return this.opened.sqlite.transaction(work)();
+  /** Runs `work` as one transaction: all of its writes (made with `tx`) land, or none do. */
+  transaction<T>(work: (tx: Db, tables: Tables) => Promise<T>): Promise<T> {
+    return this.database.transaction((tx) => work(tx, this.database.tables));
   }
 
-  close(): void {
-    if (this.opened.sqlite.open) this.opened.sqlite.close();
+  close(): Promise<void> {
+    return this.database.close();
   }
 }

@@ -1,31 +1,41 @@
-/** sync_state: when (user, provider) was last checked against Composio. Lives in the DB because every CLI process is short-lived. */
+/** sync_state: when (user, provider) was last checked against Composio. Lives in the DB because every CLI process is short-lived (and, on PostgreSQL, every machine shares it). */
 import { and, eq } from 'drizzle-orm';
 import type { AccountStatus } from '../domain/accounts.js';
-import type { Db } from './open.js';
-import { syncState } from './schema.js';
+import type { Database } from './database.js';
+import type { Tables } from './tables.js';
 
-export type SyncRecord = typeof syncState.$inferSelect;
+export type SyncRecord = Tables['syncState']['$inferSelect'];
 
 export class SyncRepository {
-  constructor(private readonly db: Db) {}
+  private readonly t: Tables['syncState'];
 
-  get(userId: string, provider: string): SyncRecord | undefined {
-    return this.db
-      .select()
-      .from(syncState)
-      .where(and(eq(syncState.userId, userId), eq(syncState.provider, provider)))
-      .get();
+  constructor(private readonly database: Database) {
+    this.t = database.tables.syncState;
   }
 
-  record(userId: string, provider: string, status: AccountStatus, syncedAt: string): void {
-    this.db
-      .insert(syncState)
-      .values({ userId, provider, lastSyncedAt: syncedAt, lastStatus: status })
-      .onConflictDoUpdate({
-        target: [syncState.userId, syncState.provider],
-        set: { lastSyncedAt: syncedAt, lastStatus: status },
-      })
-      .run();
+  async get(userId: string, provider: string): Promise<SyncRecord | undefined> {
+    const t = this.t;
+    const rows = await this.database.query((db) =>
+      db
+        .select()
+        .from(t)
+        .where(and(eq(t.userId, userId), eq(t.provider, provider)))
+        .limit(1),
+    );
+    return rows[0];
+  }
+
+  async record(userId: string, provider: string, status: AccountStatus, syncedAt: string): Promise<void> {
+    const t = this.t;
+    await this.database.query((db) =>
+      db
+        .insert(t)
+        .values({ userId, provider, lastSyncedAt: syncedAt, lastStatus: status })
+        .onConflictDoUpdate({
+          target: [t.userId, t.provider],
+          set: { lastSyncedAt: syncedAt, lastStatus: status },
+        }),
+    );
   }
 }
 

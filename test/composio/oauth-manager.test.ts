@@ -14,7 +14,7 @@ afterEach(async () => {
 describe('waiting for an authorization', () => {
   it('polls as long as it takes without piling up abort listeners (no MaxListenersExceededWarning)', async () => {
     const fake = await startFakeComposio({ apiKey: 'ak_wait_1234' });
-    const { store, cleanup } = tempStore();
+    const { store, cleanup } = await tempStore();
     cleanups.push(() => fake.close(), cleanup);
     const config = loadConfig(
       {},

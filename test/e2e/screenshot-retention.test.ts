@@ -84,13 +84,13 @@ describe('screenshots kept with a run', () => {
   it('GAGENT_KEEP_SCREENSHOTS=DAYS removes older pictures of the user, keeping the runs and other users’ pictures', async () => {
     const { env, args } = await guiRun();
     // Two runs from 40 days ago, one of this user and one of another, each with a picture.
-    const store = Store.open(path.join(env.GAGENT_HOME as string, 'gagent.db'));
+    const store = await Store.open(path.join(env.GAGENT_HOME as string, 'gagent.db'));
     const old = new Date(Date.now() - 40 * 86_400_000).toISOString();
     for (const [id, userId] of [
       ['run_old_mine', 'singleton'],
       ['run_old_theirs', 'bob'],
     ] as const) {
-      store.runs.create({
+      await store.runs.create({
         id,
         userId,
         task: 'old',
@@ -100,8 +100,8 @@ describe('screenshots kept with a run', () => {
         pid: 1,
         host: 'h',
       });
-      store.runs.finish(id, 'done', 'Done.', old);
-      store.artifacts.saveScreenshot({
+      await store.runs.finish(id, 'done', 'Done.', old);
+      await store.artifacts.saveScreenshot({
         runId: id,
         idx: 0,
         mediaType: 'image/webp',
@@ -112,7 +112,7 @@ describe('screenshots kept with a run', () => {
         data: Buffer.from('not really a picture'),
       });
     }
-    store.close();
+    await store.close();
     const run = await runGagent(args, { ...env, GAGENT_KEEP_SCREENSHOTS: '30' });
     expect(run.code).toBe(0);
     const db = await dbRows(env);

@@ -92,9 +92,9 @@ describe('keys go home only', () => {
     cleanups.push(() => world.close());
     const foreign = later(await startFakeGmail());
     // A connection whose MCP URL is not Composio's (a response could name any host).
-    const store = Store.open(path.join(world.home, 'data', 'gagent.db'));
-    recordConnection(store, 'singleton', 'gmail', foreign.url.toString());
-    store.close();
+    const store = await Store.open(path.join(world.home, 'data', 'gagent.db'));
+    await recordConnection(store, 'singleton', 'gmail', foreign.url.toString());
+    await store.close();
     const listed = await runGagent(['tools', 'list', '--json'], world.env());
     expect(listed.code).toBe(0);
     expect(foreign.requestHeaders.length).toBeGreaterThan(0);
@@ -279,10 +279,10 @@ describe('runs belong to their user', () => {
       cliEnv(home, modelEnv(main)),
     );
     expect(result.code).toBe(0);
-    const store = Store.open(path.join(home, 'data', 'gagent.db'));
+    const store = await Store.open(path.join(home, 'data', 'gagent.db'));
     cleanups.push(() => store.close());
-    const [run] = store.runs.list('singleton', 1);
-    const saved = JSON.stringify(store.runs.steps(run?.id as string));
+    const [run] = await store.runs.list('singleton', 1);
+    const saved = JSON.stringify(await store.runs.steps(run?.id as string));
     expect(saved).toContain('the key is [REDACTED]');
     expect(saved).not.toContain('sk-run-test-SECRET-5521');
   });

@@ -15,8 +15,8 @@ async function serve<T extends FakeMcpServer>(server: Promise<T>): Promise<T> {
   cleanups.push(() => s.close());
   return s;
 }
-function store() {
-  const t = tempStore();
+async function store() {
+  const t = await tempStore();
   cleanups.push(t.cleanup);
   return t.store;
 }
@@ -77,11 +77,11 @@ describe('McpRegistry', () => {
   });
 
   it('falls back to GAGENT_MCP_<NAME>_* for names the database lacks, and the database wins otherwise', async () => {
-    const s = store();
+    const s = await store();
     const dbWeather = await serve(startFakeWeather({ apiKey: 'ak_test' }));
     const envWeather = await serve(startFakeWeather());
     const envSlack = await serve(startFakeSlack({ bearer: 'tok_env_slack' }));
-    recordConnection(s, 'alice', 'weather', dbWeather.url.toString());
+    await recordConnection(s, 'alice', 'weather', dbWeather.url.toString());
     const config = loadConfig(
       { user: 'alice' },
       {
@@ -95,7 +95,7 @@ describe('McpRegistry', () => {
         GAGENT_MCP_SLACK_HEADERS: 'X-Team: blue',
       },
     );
-    const configs = userServerConfigs(config, s);
+    const configs = await userServerConfigs(config, s);
     expect(configs.map((c) => [c.name, c.source, c.url])).toEqual([
       ['weather', 'db', dbWeather.url.toString()],
       ['slack', 'env', envSlack.url.toString()],
@@ -122,11 +122,11 @@ describe('McpRegistry', () => {
   });
 
   it('keeps two users apart, and a disconnected provider has no tools in the next registry', async () => {
-    const s = store();
+    const s = await store();
     const gmail = await serve(startFakeGmail());
     const slack = await serve(startFakeSlack());
-    recordConnection(s, 'alice', 'gmail', gmail.url.toString());
-    recordConnection(s, 'bob', 'slack', slack.url.toString());
+    await recordConnection(s, 'alice', 'gmail', gmail.url.toString());
+    await recordConnection(s, 'bob', 'slack', slack.url.toString());
     const base = { GAGENT_HOME: '/nonexistent', COMPOSIO_API_KEY: 'ak_test' };
     const alice = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
     const bob = await connectUserRegistry(loadConfig({ user: 'bob' }, base), s);
@@ -140,7 +140,7 @@ describe('McpRegistry', () => {
     ]);
     expect(bob.ready().flatMap((r) => r.tools.map((t) => t.name))).toEqual(['SLACK_SEND_MESSAGE']);
 
-    s.accounts.disconnect('alice', 'gmail');
+    await s.accounts.disconnect('alice', 'gmail');
     const after = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
     cleanups.push(() => after.close());
     expect(after.servers()).toEqual([]);

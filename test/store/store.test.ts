@@ -1,24 +1,252 @@
+/**
+ * The repositories, the same suite on both dialects: SQLite (a file in a temp dir) and PostgreSQL
+ * (a fresh database on the suite's server). What runs here is what every command runs.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
-import { latestSchemaVersion } from '../../src/store/migrate.js';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
-import { recordConnection, tempStore } from '../helpers/store.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
+import { recordConnection } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 
-const cleanups: (() => void)[] = [];
-afterEach(() => {
-  for (const c of cleanups.splice(0)) c();
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
 });
-function store() {
-  const t = tempStore();
-  cleanups.push(t.cleanup);
-  return t.store;
+
+const PG = inject('pgUrl');
+
+async function openSqliteStore(): Promise<Store> {
+  const store = await Store.open(path.join(tempDir('gagent-store-'), 'gagent.db'));
+  cleanups.push(() => store.close());
+  return store;
 }
 
-describe('the SQLite store', () => {
-  it('creates its directory 0700 and its file 0600', async () => {
+async function openPgStore(): Promise<Store> {
+  const url = await freshPgDatabase(PG);
+  const store = await Store.open({ dialect: 'postgres', url: url as string });
+  cleanups.push(() => store.close());
+  return store;
+}
+
+const run = (id: string, userId = 'alice', startedAt = new Date().toISOString()) => ({
+  id,
+  userId,
+  task: 't',
+  model: 'm',
+  controller: 'none',
+  startedAt,
+  pid: 1,
+  host: 'h',
+});
+
+describe.each([
+  ['SQLite', openSqliteStore, false],
+  ['PostgreSQL', openPgStore, !PG],
+] as const)('the store on %s', (_name, open, skip) => {
+  it.skipIf(skip)(
+    'finalize writes user, auth config, account and MCP connection together, idempotently',
+    async () => {
+      const s = await open();
+      for (let i = 0; i < 3; i++) await recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp');
+      expect(await s.rowCounts()).toMatchObject({
+        users: 1,
+        auth_configs: 1,
+        connected_accounts: 1,
+        mcp_connections: 1,
+        sync_state: 1,
+      });
+      // A reconnect with a new account replaces the old one.
+      await recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp', 'ca_new');
+      expect(await s.accounts.providerState('alice', 'gmail')).toMatchObject({
+        status: 'ACTIVE',
+        connectedAccountId: 'ca_new',
+      });
+      expect((await s.rowCounts()).connected_accounts).toBe(1);
+      expect(await s.accounts.activeMcpConnections('alice')).toEqual([
+        {
+          provider: 'gmail',
+          connectedAccountId: 'ca_new',
+          url: 'http://127.0.0.1:1/mcp',
+          headers: { 'X-Connected-Account-Id': 'ca_new' },
+        },
+      ]);
+    },
+  );
+
+  it.skipIf(skip)('rolls back the whole finalize when any part fails', async () => {
+    const s = await open();
+    await expect(
+      s.accounts.finalizeConnection({
+        userId: 'alice',
+        provider: 'gmail',
+        toolkitSlug: 'gmail',
+        authConfig: { id: 'ac_1', status: 'ENABLED' },
+        connectedAccountId: 'ca_1',
+        // headers must be JSON-serializable; a BigInt makes the MCP insert throw mid-transaction.
+        mcp: { url: 'http://x/mcp', headers: { bad: 10n as unknown as string } },
+        syncedAt: new Date().toISOString(),
+      }),
+    ).rejects.toThrow();
+    expect(await s.rowCounts()).toMatchObject({
+      users: 0,
+      auth_configs: 0,
+      connected_accounts: 0,
+      mcp_connections: 0,
+    });
+  });
+
+  it.skipIf(skip)('concurrent finalizes of one account leave one row of each', async () => {
+    const s = await open();
+    await Promise.all(
+      Array.from({ length: 8 }, () => recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp')),
+    );
+    expect(await s.rowCounts()).toMatchObject({ users: 1, connected_accounts: 1, mcp_connections: 1 });
+  });
+
+  it.skipIf(skip)('a transaction writes all or nothing, and other statements wait for it', async () => {
+    const s = await open();
+    await s.transaction(async (tx, t) => {
+      await tx.insert(t.runs).values({ ...run('run_a'), status: 'running' });
+      await tx.insert(t.runs).values({ ...run('run_b'), status: 'running' });
+    });
+    await expect(
+      s.transaction(async (tx, t) => {
+        await tx.insert(t.runs).values({ ...run('run_c'), status: 'running' });
+        await tx.insert(t.runs).values({ ...run('run_a'), status: 'running' }); // a duplicate id
+      }),
+    ).rejects.toThrow();
+    // A statement issued while a transaction is open lands after it, never inside it.
+    let release!: () => void;
+    const held = s.transaction(async (tx, t) => {
+      await tx.insert(t.runs).values({ ...run('run_d'), status: 'running' });
+      await new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      throw new Error('rolled back on purpose');
+    });
+    const outside = s.runs.create(run('run_e'));
+    await new Promise((r) => setTimeout(r, 20));
+    release();
+    await expect(held).rejects.toThrow('rolled back on purpose');
+    await outside;
+    expect((await s.runs.list('alice', 10)).map((r) => r.id).sort()).toEqual(['run_a', 'run_b', 'run_e']);
+  });
+
+  it.skipIf(skip)(
+    "a run id prefix finds only the asking user's runs, however many share the prefix",
+    async () => {
+      const s = await open();
+      await s.transaction(async (tx, t) => {
+        const rows = [];
+        for (let i = 0; i < 500; i++)
+          for (const userId of ['alice', 'bob'])
+            rows.push({
+              ...run(`run_${userId}_${String(i).padStart(3, '0')}`, userId),
+              startedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
+              status: 'done' as const,
+            });
+        for (let i = 0; i < rows.length; i += 200) await tx.insert(t.runs).values(rows.slice(i, i + 200));
+      });
+      expect((await s.runs.findByPrefix('alice', 'run_alice_12', 20)).map((r) => r.id)).toEqual(
+        Array.from({ length: 10 }, (_, i) => `run_alice_12${i}`),
+      );
+      expect(await s.runs.findByPrefix('alice', 'run_bob_1', 20)).toEqual([]);
+      expect((await s.runs.findByPrefix('bob', 'run_bob_499', 2)).map((r) => r.id)).toEqual(['run_bob_499']);
+      // `_` is an ordinary character of an id, not a wildcard.
+      expect(await s.runs.findByPrefix('alice', 'run_alice012', 20)).toEqual([]);
+      expect((await s.runs.list('bob', 3)).map((r) => r.id)).toEqual([
+        'run_bob_499',
+        'run_bob_498',
+        'run_bob_497',
+      ]);
+    },
+  );
+
+  it.skipIf(skip)(
+    'steps, screenshots and approvals round-trip, and deleting a run takes its steps and pictures',
+    async () => {
+      const s = await open();
+      await s.runs.create(run('run_x'));
+      await s.runs.saveStep({
+        runId: 'run_x',
+        idx: 0,
+        kind: 'gui',
+        plan: 'Click.',
+        action: { name: 'click', args: { element_description: 'OK' } },
+        outcome: { type: 'screen', ok: true, action: { type: 'click', at: { x: 1, y: 2 } } },
+        reflection: null,
+        approval: null,
+        durationMs: 12,
+      });
+      await s.artifacts.saveScreenshot({
+        runId: 'run_x',
+        idx: 0,
+        mediaType: 'image/webp',
+        width: 2,
+        height: 1,
+        screenWidth: 4,
+        screenHeight: 2,
+        data: Buffer.from([0, 1, 2, 255]),
+      });
+      await s.approvals.remember({
+        userId: 'alice',
+        server: 'x',
+        tool: 't',
+        digest: 'd',
+        definition: { name: 't', nested: [1, 'two'] },
+        origin: 'http://127.0.0.1:1',
+      });
+      const [step] = await s.runs.steps('run_x');
+      expect(step?.action).toEqual({ name: 'click', args: { element_description: 'OK' } });
+      const [shot] = await s.artifacts.screenshots('run_x');
+      expect(shot?.data.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
+      expect(await s.artifacts.totals()).toEqual({ count: 1, bytes: 4 });
+      expect((await s.approvals.get('alice', 'x', 't'))?.definition).toEqual({
+        name: 't',
+        nested: [1, 'two'],
+      });
+      await s.runs.finish('run_x', 'done', 'Done.', new Date().toISOString());
+      expect(await s.runs.delete('bob', 'run_x')).toBe(false);
+      expect(await s.runs.delete('alice', 'run_x')).toBe(true);
+      expect(await s.rowCounts()).toMatchObject({
+        runs: 0,
+        run_steps: 0,
+        step_artifacts: 0,
+        tool_approvals: 1,
+      });
+    },
+  );
+
+  it.skipIf(skip)(
+    'disconnect clears the URL and headers; a later sync never authorizes it again',
+    async () => {
+      const s = await open();
+      await recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp', 'ca_1');
+      expect(await s.accounts.isAuthorized('alice', 'gmail')).toBe(true);
+      expect(await s.accounts.disconnect('alice', 'gmail')).toBe('ca_1');
+      expect(await s.accounts.isAuthorized('alice', 'gmail')).toBe(false);
+      expect(await s.accounts.activeMcpConnections('alice')).toEqual([]);
+      expect(
+        await s.accounts.applyRemoteStatus('alice', 'gmail', 'ca_1', 'ACTIVE', new Date().toISOString()),
+      ).toBe('DISCONNECTED');
+      expect((await s.accounts.providerState('alice', 'gmail')).status).toBe('DISCONNECTED');
+    },
+  );
+
+  it.skipIf(skip)('is at the latest schema of its dialect', async () => {
+    const s = await open();
+    const dir = migrationsDir(s.dialect === 'sqlite' ? 'sqlite' : 'pg');
+    expect(await s.schemaVersion()).toBe(latestSchemaVersion(dir));
+    expect(await s.engineVersion()).toMatch(s.dialect === 'sqlite' ? /^SQLite 3\./ : /^PostgreSQL \d+/);
+  });
+});
+
+describe('the SQLite file', () => {
+  it('is created 0600 in a 0700 directory', async () => {
     const home = tempHome();
     const env = cliEnv(home);
     expect((await runGagent(['debug', 'db', '--json'], env)).code).toBe(0);
@@ -27,116 +255,8 @@ describe('the SQLite store', () => {
     expect(fs.statSync(path.join(dir, 'gagent.db')).mode & 0o777).toBe(0o600);
   });
 
-  it('finalize writes user, auth config, account and MCP connection together, idempotently', () => {
-    const s = store();
-    for (let i = 0; i < 3; i++) recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp');
-    expect(s.rowCounts()).toMatchObject({
-      users: 1,
-      auth_configs: 1,
-      connected_accounts: 1,
-      mcp_connections: 1,
-      sync_state: 1,
-    });
-    // A reconnect with a new account replaces the old one.
-    recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp', 'ca_new');
-    expect(s.accounts.providerState('alice', 'gmail')).toMatchObject({
-      status: 'ACTIVE',
-      connectedAccountId: 'ca_new',
-    });
-    expect(s.rowCounts().connected_accounts).toBe(1);
-  });
-
-  it('rolls back the whole finalize when any part fails', () => {
-    const s = store();
-    expect(() =>
-      s.accounts.finalizeConnection({
-        userId: 'alice',
-        provider: 'gmail',
-        toolkitSlug: 'gmail',
-        authConfig: { id: 'ac_1', status: 'ENABLED' },
-        connectedAccountId: 'ca_1',
-        // headers must be JSON-serializable; a BigInt makes the last insert throw mid-transaction.
-        mcp: { url: 'http://x/mcp', headers: { bad: 10n as unknown as string } },
-        syncedAt: new Date().toISOString(),
-      }),
-    ).toThrow();
-    expect(s.rowCounts()).toMatchObject({
-      users: 0,
-      auth_configs: 0,
-      connected_accounts: 0,
-      mcp_connections: 0,
-    });
-  });
-
-  it('a transaction writes all or nothing', () => {
-    const s = store();
-    const run = (id: string) => ({
-      id,
-      userId: 'alice',
-      task: 't',
-      model: 'm',
-      controller: 'none',
-      startedAt: new Date().toISOString(),
-      pid: 1,
-      host: 'h',
-    });
-    s.transaction(() => {
-      s.runs.create(run('run_a'));
-      s.runs.create(run('run_b'));
-    });
-    expect(() =>
-      s.transaction(() => {
-        s.runs.create(run('run_c'));
-        s.runs.create(run('run_a')); // a duplicate id fails the second write
-      }),
-    ).toThrow();
-    expect(
-      s.runs
-        .list('alice', 10)
-        .map((r) => r.id)
-        .sort(),
-    ).toEqual(['run_a', 'run_b']);
-  });
-
-  it("a run id prefix finds only the asking user's runs, however many share the prefix", () => {
-    const s = store();
-    s.transaction(() => {
-      for (let i = 0; i < 500; i++)
-        for (const userId of ['alice', 'bob'])
-          s.runs.create({
-            id: `run_${userId}_${String(i).padStart(3, '0')}`,
-            userId,
-            task: 't',
-            model: 'm',
-            controller: 'none',
-            startedAt: new Date(1_700_000_000_000 + i * 1000).toISOString(),
-            pid: 1,
-            host: 'h',
-          });
-    });
-    expect(s.runs.findByPrefix('alice', 'run_alice_12', 20).map((r) => r.id)).toEqual(
-      Array.from({ length: 10 }, (_, i) => `run_alice_12${i}`),
-    );
-    expect(s.runs.findByPrefix('alice', 'run_bob_1', 20)).toEqual([]);
-    expect(s.runs.findByPrefix('bob', 'run_bob_499', 2).map((r) => r.id)).toEqual(['run_bob_499']);
-  });
-
-  it('disconnect clears the URL and headers; a later sync never authorizes it again', () => {
-    const s = store();
-    recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp', 'ca_1');
-    expect(s.accounts.isAuthorized('alice', 'gmail')).toBe(true);
-    expect(s.accounts.disconnect('alice', 'gmail')).toBe('ca_1');
-    expect(s.accounts.isAuthorized('alice', 'gmail')).toBe(false);
-    expect(s.accounts.activeMcpConnections('alice')).toEqual([]);
-    expect(s.accounts.applyRemoteStatus('alice', 'gmail', 'ca_1', 'ACTIVE', new Date().toISOString())).toBe(
-      'DISCONNECTED',
-    );
-    expect(s.accounts.providerState('alice', 'gmail').status).toBe('DISCONNECTED');
-  });
-
   it('migrates once when many processes open a new database at the same moment', async () => {
     const dir = tempDir('gagent-race-');
-    cleanups.push(() => fs.rmSync(dir, { recursive: true, force: true }));
     const env = cliEnv(dir, { GAGENT_HOME: dir });
     const results = await Promise.all(
       Array.from({ length: 6 }, () => runGagent(['debug', 'db', '--json'], env)),
@@ -144,8 +264,8 @@ describe('the SQLite store', () => {
     expect(results.map((r) => r.code)).toEqual([0, 0, 0, 0, 0, 0]);
     const latest = latestSchemaVersion();
     for (const r of results) expect(JSON.parse(r.stdout).schemaVersion).toBe(latest);
-    const opened = Store.open(path.join(dir, 'gagent.db'));
+    const opened = await Store.open(path.join(dir, 'gagent.db'));
     cleanups.push(() => opened.close());
-    expect(opened.schemaVersion()).toBe(latest);
+    expect(await opened.schemaVersion()).toBe(latest);
   });
 });

@@ -17,7 +17,7 @@ function approvalJson(row: ToolApprovalRow) {
 }
 
 export const approvalsListCommand: CommandHandler<OptionsOf<'approvals list'>> = async (ctx) => {
-  const rows = ctx.store().approvals.list(ctx.config.user);
+  const rows = await (await ctx.store()).approvals.list(ctx.config.user);
   ctx.output.result({ user: ctx.config.user, approvals: rows.map(approvalJson) }, () =>
     rows.length === 0
       ? `${ctx.config.user} has no remembered approvals. Answer "a" (always) at an approval prompt to add one.`
@@ -41,7 +41,7 @@ export const approvalsRevokeCommand: CommandHandler<OptionsOf<'approvals revoke'
     );
   }
   const name = server.toLowerCase();
-  const revoked = ctx.store().approvals.revoke(ctx.config.user, name, tool);
+  const revoked = await (await ctx.store()).approvals.revoke(ctx.config.user, name, tool);
   ctx.output.result({ user: ctx.config.user, server: name, revoked }, () =>
     revoked.length === 0
       ? `${ctx.config.user} had no remembered approval for ${tool ? `${name} ${tool}` : name}; nothing to do.`

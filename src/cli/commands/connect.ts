@@ -25,8 +25,8 @@ export const connectCommand: CommandHandler<OptionsOf<'connect'>> = async (ctx, 
   const info = providerInfo(args[0] ?? '');
   const timeoutMs = parseTimeoutSeconds(options.timeout) * 1000;
   const { config, output, signal } = ctx;
-  const store = ctx.store();
-  const manager = accountManager(ctx, { notify: (line) => output.info(`  ${line}`) });
+  const store = await ctx.store();
+  const manager = await accountManager(ctx, { notify: (line) => output.info(`  ${line}`) });
   const openLinks = options.browser !== false && shouldOpenBrowser(config);
   const flow = new ConnectFlow(config, store, manager, {
     progress: (line) => output.info(line.startsWith('\n') ? line : `  ${line}`),

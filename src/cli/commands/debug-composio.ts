@@ -27,7 +27,7 @@ export const debugRedirectCommand: CommandHandler<OptionsOf<'debug redirect'>> =
   const { config } = ctx;
   // The same rules connect applies: a redirect connect would refuse is refused here too.
   const address = callbackAddress(config.composio.redirect);
-  const manager = accountManager(ctx);
+  const manager = await accountManager(ctx);
   const authConfig = await manager.findAuthConfig(info, ctx.signal);
   const existing = authConfig
     ? await manager.activeAccountFor(config.user, authConfig.id, ctx.signal)
@@ -108,9 +108,9 @@ export const debugConnectedAccountsCommand: CommandHandler<OptionsOf<'debug conn
   ctx,
 ) => {
   const { config } = ctx;
-  const store = ctx.store();
+  const store = await ctx.store();
   const remote = await (await api(ctx)).listAccounts({ userIds: [config.user] }, ctx.signal);
-  const local = store.accounts.providerStates(
+  const local = await store.accounts.providerStates(
     config.user,
     KNOWN_PROVIDERS.map((p) => p.provider),
   );

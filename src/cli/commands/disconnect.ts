@@ -7,7 +7,7 @@ import type { OptionsOf } from '../definitions.js';
 export const disconnectCommand: CommandHandler<OptionsOf<'disconnect'>> = async (ctx, args, options) => {
   const info = providerInfo(args[0] ?? '');
   const { config, output } = ctx;
-  const manager = accountManager(ctx);
+  const manager = await accountManager(ctx);
   const result = await manager.disconnect(config.user, info.provider, {
     revoke: options.revoke ?? false,
     signal: ctx.signal,

@@ -5,7 +5,7 @@
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import { errorMessage, UsageError } from '../../errors.js';
 import { RunEventBus } from '../../runner/event-bus.js';
-import { historyWriter } from '../../runner/history-writer.js';
+import { HistoryWriter } from '../../runner/history-writer.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import { newRunId, type RunServices, runTask } from '../../runner/run-task.js';
 import { accountManager } from '../accounts.js';
@@ -33,11 +33,9 @@ function parseStartUrl(raw: unknown): string | undefined {
 
 /** Composio is the source of truth: an account that expired since the last check is not used. */
 async function checkAccounts(ctx: CommandContext, signal: AbortSignal): Promise<string[]> {
-  const manager = accountManager(ctx);
-  const providers = ctx
-    .store()
-    .accounts.activeMcpConnections(ctx.config.user)
-    .map((c) => c.provider);
+  const manager = await accountManager(ctx);
+  const store = await ctx.store();
+  const providers = (await store.accounts.activeMcpConnections(ctx.config.user)).map((c) => c.provider);
   const problems = await Promise.all(
     providers.map((p) =>
       manager.sync(ctx.config.user, p, { signal }).then(
@@ -77,12 +75,13 @@ export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, op
   const maxSteps = parseMaxSteps(options.maxSteps);
   const startUrl = parseStartUrl(options.url);
   keepHeapNearLiveSize();
-  const store = ctx.store();
-  reapAbandonedRuns(store);
+  const store = await ctx.store();
+  await reapAbandonedRuns(store);
   const bus = new RunEventBus(newRunId(), (err) =>
     ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
   );
-  bus.subscribe(historyWriter(store, ctx.redactor));
+  const history = new HistoryWriter(store, ctx.redactor, (message) => ctx.output.warn(message));
+  bus.subscribe(history.record);
 
   const abort = new AbortController();
   const onOuterAbort = () => abort.abort();
@@ -109,6 +108,7 @@ export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, op
     const services: RunServices = {
       fetch: ctx.http.fetch,
       checkAccounts: (signal) => checkAccounts(ctx, signal),
+      historyWritten: () => history.flush(),
     };
     const summary = await runTask(
       ctx.config,
@@ -134,5 +134,7 @@ export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, op
     throw err;
   } finally {
     ctx.signal.removeEventListener('abort', onOuterAbort);
+    // The last steps and the end state reach the database before it closes.
+    await history.flush();
   }
 };

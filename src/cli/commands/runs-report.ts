@@ -55,7 +55,7 @@ export async function writeRunReport(
   open: boolean,
 ): Promise<number> {
   const target = path.resolve(file);
-  const screenshots = ctx.store().artifacts.screenshots(run.id);
+  const screenshots = await (await ctx.store()).artifacts.screenshots(run.id);
   // Text is redacted as everywhere; pictures are kept as the agent saw the screen.
   const text = redactValue({ run, steps }, ctx.redactor);
   const html = renderTrajectory({

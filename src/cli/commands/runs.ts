@@ -48,9 +48,9 @@ function stepJson(step: RunStepRow) {
 
 export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ctx, _args, options) => {
   const limit = parseLimit(options.limit);
-  reapAbandonedRuns(ctx.store());
+  await reapAbandonedRuns(await ctx.store());
   // Each user sees their own runs; --user (or GAGENT_USER) picks whose.
-  const runs = ctx.store().runs.list(ctx.config.user, limit);
+  const runs = await (await ctx.store()).runs.list(ctx.config.user, limit);
   ctx.output.result({ runs: runs.map(runJson) }, () =>
     runs.length === 0
       ? 'No runs yet. Start one with: gagent run "<task>"'
@@ -65,9 +65,9 @@ export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ct
 };
 
 /** The user's run with this id or unique id prefix; another user's runs are not there to find. */
-function findRun(ctx: CommandContext, wanted: string): RunRow {
-  reapAbandonedRuns(ctx.store());
-  const matches = ctx.store().runs.findByPrefix(ctx.config.user, wanted, 2);
+async function findRun(ctx: CommandContext, wanted: string): Promise<RunRow> {
+  await reapAbandonedRuns(await ctx.store());
+  const matches = await (await ctx.store()).runs.findByPrefix(ctx.config.user, wanted, 2);
   if (matches.length === 0) {
     throw new UsageError(
       `${ctx.config.user} has no run with an id starting with "${wanted}".`,
@@ -89,15 +89,11 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
       '--open opens the HTML report, so it needs --html FILE.',
       'For example: gagent runs show <id> --html report.html --open',
     );
-  const run = findRun(ctx, args[0] ?? '');
-  const steps = ctx.store().runs.steps(run.id);
+  const run = await findRun(ctx, args[0] ?? '');
+  const store = await ctx.store();
+  const steps = await store.runs.steps(run.id);
   if (options.html) return writeRunReport(ctx, run, steps, options.html, options.open === true);
-  const shots = new Map(
-    ctx
-      .store()
-      .artifacts.screenshotInfo(run.id)
-      .map((s) => [s.idx, s]),
-  );
+  const shots = new Map((await store.artifacts.screenshotInfo(run.id)).map((s) => [s.idx, s]));
   const stepsJson = steps.map((step) => {
     const shot = shots.get(step.idx);
     return {
@@ -144,14 +140,14 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
 };
 
 export const runsDeleteCommand: CommandHandler<OptionsOf<'runs delete'>> = async (ctx, args) => {
-  const run = findRun(ctx, args[0] ?? '');
+  const run = await findRun(ctx, args[0] ?? '');
   if (run.status === 'running') {
     throw new UsageError(
       `The run ${run.id} is still running.`,
       'Wait for it to end (or stop it with Ctrl+C), then delete it.',
     );
   }
-  ctx.store().runs.delete(ctx.config.user, run.id);
+  await (await ctx.store()).runs.delete(ctx.config.user, run.id);
   ctx.output.result({ user: ctx.config.user, deleted: [run.id] }, () => `Deleted ${run.id}.`);
   return 0;
 };
@@ -171,7 +167,7 @@ function parseDays(raw: unknown): number {
 export const runsPruneCommand: CommandHandler<OptionsOf<'runs prune'>> = async (ctx, _args, options) => {
   const days = parseDays(options.olderThan);
   const before = new Date(Date.now() - days * 86_400_000).toISOString();
-  const deleted = ctx.store().runs.prune(ctx.config.user, before);
+  const deleted = await (await ctx.store()).runs.prune(ctx.config.user, before);
   ctx.output.result(
     { user: ctx.config.user, olderThanDays: days, deleted },
     () =>

@@ -24,13 +24,16 @@ function ago(iso: string | null, nowMs: number): string {
 
 export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _args, options) => {
   const { config, output } = ctx;
-  const store = ctx.store();
+  const store = await ctx.store();
   const force = options.refresh ?? false;
   const known = KNOWN_PROVIDERS.map((p) => p.provider);
-  const providers = store.accounts.providerStates(config.user, known).map((s) => s.provider);
+  const providers = (await store.accounts.providerStates(config.user, known)).map((s) => s.provider);
   const deadline = force ? undefined : AbortSignal.timeout(BACKGROUND_CHECK_MS);
   const signal = deadline ? AbortSignal.any([ctx.signal, deadline]) : ctx.signal;
-  const manager = accountManager(ctx, force ? {} : { maxRetries: 0, requestTimeoutMs: BACKGROUND_CHECK_MS });
+  const manager = await accountManager(
+    ctx,
+    force ? {} : { maxRetries: 0, requestTimeoutMs: BACKGROUND_CHECK_MS },
+  );
 
   const results = await Promise.allSettled(
     providers.map((provider) => manager.sync(config.user, provider, { force, signal })),
@@ -55,10 +58,11 @@ export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _a
   }
 
   const nowMs = Date.now();
-  const states = store.accounts.providerStates(config.user, known).map((s) => ({
+  const authorized = await store.accounts.authorizedProviders(config.user);
+  const states = (await store.accounts.providerStates(config.user, known)).map((s) => ({
     provider: s.provider,
     status: s.status,
-    authorized: manager.isAuthorized(config.user, s.provider),
+    authorized: authorized.has(s.provider),
     connectedAccountId: s.connectedAccountId,
     lastSyncedAt: s.lastSyncedAt,
   }));

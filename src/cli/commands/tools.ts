@@ -89,14 +89,17 @@ export const toolsCallCommand: CommandHandler<OptionsOf<'tools call'>> = async (
   const provider = (args[0] ?? '').toLowerCase();
   const wanted = args[1] ?? '';
   const { config, output } = ctx;
-  const store = ctx.store();
+  const store = await ctx.store();
 
   // Composio is the source of truth: check the account now, not 30 s ago.
-  const before = userServerConfigs(config, store).find((s) => s.name === provider);
-  if (before?.source === 'db' || store.accounts.providerState(config.user, provider).connectedAccountId) {
-    await accountManager(ctx).sync(config.user, provider, { force: true, signal: ctx.signal });
+  const before = (await userServerConfigs(config, store)).find((s) => s.name === provider);
+  if (
+    before?.source === 'db' ||
+    (await store.accounts.providerState(config.user, provider)).connectedAccountId
+  ) {
+    await (await accountManager(ctx)).sync(config.user, provider, { force: true, signal: ctx.signal });
   }
-  const target = userServerConfigs(config, store).find((s) => s.name === provider);
+  const target = (await userServerConfigs(config, store)).find((s) => s.name === provider);
   if (!target) {
     throw new NotAuthorizedError(
       `No MCP server named "${provider}" is available for ${config.user}.`,

@@ -1,21 +1,16 @@
-/** Opens the SQLite file: private permissions, WAL, busy timeout, schema migrated. */
+/**
+ * The default database: one SQLite file, opened with private permissions, WAL, a busy timeout and
+ * the schema migrated. better-sqlite3 is synchronous and this process has one connection, so a
+ * transaction holds the connection: statements from elsewhere in the process wait until it ends.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import { type BetterSQLite3Database, drizzle } from 'drizzle-orm/better-sqlite3';
+import Sqlite from 'better-sqlite3';
+import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { GagentError } from '../errors.js';
-import { migrate } from './migrate.js';
-import * as schema from './schema.js';
-
-export type Db = BetterSQLite3Database<typeof schema>;
-
-export interface OpenedDatabase {
-  sqlite: Database.Database;
-  db: Db;
-  path: string;
-  /** One-line notices for the user (a loose directory that was tightened). */
-  notices: string[];
-}
+import type { Database, Db } from './database.js';
+import { migrate, schemaVersion } from './migrate.js';
+import { tables } from './schema-sqlite.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
 
@@ -131,13 +126,74 @@ export function busyError(file: string, err: unknown): GagentError {
   );
 }
 
-export function openDatabase(file: string): OpenedDatabase {
+class SqliteDatabase implements Database {
+  readonly dialect = 'sqlite' as const;
+  readonly tables = tables;
+  private readonly db: Db;
+  /** Settles when the transaction in progress (if any) ends. */
+  private idle: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly sqlite: Sqlite.Database,
+    readonly location: string,
+    readonly notices: readonly string[],
+  ) {
+    // Typed as PostgreSQL's (database.ts); the statements used exist in both.
+    this.db = drizzle(sqlite) as unknown as Db;
+  }
+
+  async query<T>(statement: (db: Db) => PromiseLike<T>): Promise<T> {
+    await this.idle;
+    return statement(this.db);
+  }
+
+  async transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
+    const before = this.idle;
+    let done!: () => void;
+    this.idle = new Promise<void>((resolve) => {
+      done = resolve;
+    });
+    await before;
+    try {
+      this.sqlite.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await work(this.db);
+        this.sqlite.exec('COMMIT');
+        return result;
+      } catch (err) {
+        if (this.sqlite.inTransaction) this.sqlite.exec('ROLLBACK');
+        throw err;
+      }
+    } catch (err) {
+      if (isBusyError(err)) throw busyError(this.location, err);
+      throw err;
+    } finally {
+      done();
+    }
+  }
+
+  async schemaVersion(): Promise<number> {
+    return schemaVersion(this.sqlite);
+  }
+
+  async engineVersion(): Promise<string> {
+    const row = this.sqlite.prepare('select sqlite_version() as v').get() as { v: string };
+    return `SQLite ${row.v}`;
+  }
+
+  async close(): Promise<void> {
+    await this.idle;
+    if (this.sqlite.open) this.sqlite.close();
+  }
+}
+
+export function openSqlite(file: string): Database {
   const notices: string[] = [];
   ensurePrivateDir(path.dirname(file), notices);
   ensurePrivateFile(file);
-  let sqlite: Database.Database;
+  let sqlite: Sqlite.Database;
   try {
-    sqlite = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    sqlite = new Sqlite(file, { timeout: BUSY_TIMEOUT_MS });
   } catch (err) {
     throw storageError(file, err);
   }
@@ -164,5 +220,5 @@ export function openDatabase(file: string): OpenedDatabase {
       throw storageError(file, { ...(err as object), code: 'EACCES' });
     throw err;
   }
-  return { sqlite, db: drizzle(sqlite, { schema }), path: file, notices };
+  return new SqliteDatabase(sqlite, file, notices);
 }
