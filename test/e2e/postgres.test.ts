@@ -55,8 +55,14 @@ describe.skipIf(!PG)('gagent on PostgreSQL', () => {
     await followLink(link as string);
     expect((await cli.done).code).toBe(0);
 
+    // The connect's sync is fresh for every machine: the other one does not ask Composio again.
+    w.composio.clearRequests();
     const status = await runGagent(['status', '--json'], m.b());
     expect(status.code).toBe(0);
+    // (Slack, never connected, is looked up; gmail, checked by the connect, is not.)
+    const asked = w.composio.apiRequests().map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`);
+    expect(asked.filter((r) => /gmail|connected_accounts\/ca_/.test(r))).toEqual([]);
+    expect(asked).toHaveLength(1);
     expect(JSON.parse(status.stdout).providers).toContainEqual(
       expect.objectContaining({ provider: 'gmail', status: 'ACTIVE', authorized: true }),
     );
