@@ -60,6 +60,14 @@ export const define = {
       .option('--no-reflection', 'turn off the reflection agent')
       .option('--no-mcp', 'use no connected accounts; GUI only')
       .option('--yes', 'approve every MCP tool call without asking')
+      .option('--submit', 'queue the run for a gagent worker on this database instead of running it here')
+      .addOption(jsonOption()),
+  worker: () =>
+    new Command('worker')
+      .description(
+        'carry out submitted runs (gagent run --submit, the API) from the database, as gagent run would',
+      )
+      .option('--concurrency <n>', 'how many runs at once', '1')
       .addOption(jsonOption()),
   'runs list': () =>
     new Command('list')
@@ -161,6 +169,7 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   disconnect: async () => (await import('./commands/disconnect.js')).disconnectCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
+  worker: async () => (await import('./commands/worker.js')).workerCommand,
   'runs list': async () => (await import('./commands/runs.js')).runsListCommand,
   'runs show': async () => (await import('./commands/runs.js')).runsShowCommand,
   'runs delete': async () => (await import('./commands/runs.js')).runsDeleteCommand,

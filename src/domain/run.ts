@@ -8,11 +8,19 @@ import type { ScreenAction } from './screen.js';
 export const STEP_KINDS = ['gui', 'mcp'] as const;
 export type StepKind = (typeof STEP_KINDS)[number];
 
-export const RUN_STATUSES = ['running', 'done', 'failed', 'max_steps', 'interrupted', 'error'] as const;
+export const RUN_STATUSES = [
+  'queued',
+  'running',
+  'done',
+  'failed',
+  'max_steps',
+  'interrupted',
+  'error',
+] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 
-/** How a run ended (every run status but running). */
-export type RunEndStatus = Exclude<RunStatus, 'running'>;
+/** How a run ended (every run status but queued and running). */
+export type RunEndStatus = Exclude<RunStatus, 'queued' | 'running'>;
 
 export interface ActionCall {
   name: string;
@@ -60,3 +68,23 @@ export type StepOutcome =
   | { type: 'format_error'; reason: string }
   /** The run was stopped (Ctrl+C) while this step was in progress. */
   | { type: 'interrupted' };
+
+/**
+ * A run asked for by name rather than started here: what `gagent run --submit` and the API queue,
+ * and what a worker runs, with its own machine's keys, screen and browser.
+ */
+export interface RunRequest {
+  task: string;
+  maxSteps: number;
+  reflection: boolean;
+  /** Use the user's connected accounts (MCP). */
+  mcp: boolean;
+  /** Approve every MCP tool call (a worker has nobody to ask). */
+  yes: boolean;
+  controller?: 'local' | 'browser' | 'osworld' | 'none';
+  controllerUrl?: string;
+  /** Start page for the browser controller. */
+  url?: string;
+  /** openai:<model> or anthropic:<model>; the worker's GAGENT_MODEL when absent. */
+  model?: string;
+}

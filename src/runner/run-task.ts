@@ -35,6 +35,8 @@ export interface RunOptions {
   ask?: AskApproval;
   startUrl?: string;
   signal: AbortSignal;
+  /** Ends the run after its current step (a worker asked to stop). */
+  stop?: AbortSignal;
   /** Screenshots kept in the prompt (default 8). */
   maxImages?: number;
 }
@@ -144,6 +146,7 @@ export async function runTask(
     maxSteps: options.maxSteps,
     signal: options.signal,
     settled: services.historyWritten,
+    stop: options.stop,
   });
   const started = performance.now();
   let controller: Controller | null = null;

@@ -38,6 +38,8 @@ export class StepLoop {
       signal: AbortSignal;
       /** Waits for what the step's events write (the history): a step shown is a step saved. */
       settled?: () => Promise<void>;
+      /** Ends the run between steps (a worker asked to stop): the step in progress finishes first. */
+      stop?: AbortSignal;
     },
   ) {}
 
@@ -55,6 +57,12 @@ export class StepLoop {
     let formatFailures = 0;
     for (let step = 0; step < this.options.maxSteps; step++) {
       if (this.options.signal.aborted) throw new InterruptedError();
+      if (this.options.stop?.aborted)
+        return {
+          status: 'interrupted',
+          exitCode: ExitCode.Interrupted,
+          summary: `Stopped after ${step} step${step === 1 ? '' : 's'}: its worker was asked to stop; the history is saved.`,
+        };
       this.inFlight = { step, started: performance.now(), kind: 'gui', plan: null, action: null };
       this.bus.emit({ type: 'step_started', step });
       const result = await agent.step(step, this.options.signal);

@@ -1,6 +1,6 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
 import { and, asc, desc, eq, gte, inArray, like, lt, ne, sql } from 'drizzle-orm';
-import type { RunStatus, StepKind } from '../domain/run.js';
+import type { RunRequest, RunStatus, StepKind } from '../domain/run.js';
 import type { Database } from './database.js';
 import type { Tables } from './tables.js';
 
@@ -51,10 +51,59 @@ export class RunRepository {
     this.stepTable = database.tables.runSteps;
   }
 
+  /** Records a run starting; a submitted (queued) run with this id becomes this one. */
   async create(run: NewRun): Promise<void> {
+    const runs = this.runs;
+    const { id, ...rest } = run;
+    const row = { ...rest, status: 'running' as const, heartbeatAt: run.startedAt };
     await this.database.query((db) =>
-      db.insert(this.runs).values({ ...run, status: 'running', heartbeatAt: run.startedAt }),
+      db
+        .insert(runs)
+        .values({ id, ...row })
+        .onConflictDoUpdate({ target: runs.id, set: row }),
     );
+  }
+
+  /** Queues a run for a worker (gagent run --submit, the API). */
+  async submit(run: { id: string; userId: string; request: RunRequest; queuedAt: string }): Promise<void> {
+    await this.database.query((db) =>
+      db.insert(this.runs).values({
+        id: run.id,
+        userId: run.userId,
+        task: run.request.task,
+        status: 'queued',
+        model: run.request.model ?? '(the worker’s)',
+        controller: run.request.controller ?? '(the worker’s)',
+        startedAt: run.queuedAt,
+        queuedAt: run.queuedAt,
+        options: run.request,
+      }),
+    );
+  }
+
+  /**
+   * Takes the oldest queued run for this worker, or none. Two workers never take the same run:
+   * PostgreSQL locks the row and skips rows another worker holds; SQLite serializes the writers.
+   */
+  async claimNext(worker: { pid: number; host: string }, at: string): Promise<RunRow | undefined> {
+    const runs = this.runs;
+    const postgres = this.database.dialect === 'postgres';
+    return this.database.transaction(async (tx) => {
+      const oldest = tx
+        .select()
+        .from(runs)
+        .where(eq(runs.status, 'queued'))
+        .orderBy(asc(runs.queuedAt))
+        .limit(1);
+      const [row] = await (postgres ? oldest.for('update', { skipLocked: true }) : oldest);
+      if (!row) return undefined;
+      const claim = { status: 'running' as const, ...worker, startedAt: at, heartbeatAt: at };
+      await tx
+        .update(runs)
+        .set(claim)
+        .where(and(eq(runs.id, row.id), eq(runs.status, 'queued')));
+      return { ...row, ...claim };
+    });
   }
 
   /** The run's process is alive. */

@@ -130,6 +130,9 @@ export function defineTables(k: DialectKit) {
       host: text('host'),
       /** Refreshed while the run is alive; a stale one means its process died on another machine. */
       heartbeatAt: text('heartbeat_at'),
+      /** A submitted run (gagent run --submit, the API): when it was queued, and how to run it. */
+      queuedAt: text('queued_at'),
+      options: json('options').$type<unknown>(),
     },
     (t) => [index('runs_user_started').on(t.userId, t.startedAt), index('runs_status').on(t.status)],
   );

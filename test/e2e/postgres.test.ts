@@ -6,6 +6,7 @@
  */
 import net from 'node:net';
 import { afterEach, describe, expect, inject, it } from 'vitest';
+import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
@@ -152,7 +153,9 @@ describe.skipIf(!PG)('gagent on PostgreSQL', () => {
       Array.from({ length: 6 }, () => runGagent(['debug', 'db', '--json'], env)),
     );
     expect(results.map((r) => [r.code, r.stderr])).toEqual(Array.from({ length: 6 }, () => [0, '']));
-    expect(new Set(results.map((r) => JSON.parse(r.stdout).schemaVersion))).toEqual(new Set([1]));
+    expect(new Set(results.map((r) => JSON.parse(r.stdout).schemaVersion))).toEqual(
+      new Set([latestSchemaVersion(migrationsDir('pg'))]),
+    );
   });
 
   it('an unreachable server, a wrong password and a missing database are one sentence each, exit 4, 3 and 2', async () => {

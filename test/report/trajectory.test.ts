@@ -21,6 +21,8 @@ const run: RunRow = {
   pid: 1,
   host: 'h',
   heartbeatAt: null,
+  queuedAt: null,
+  options: null,
 };
 
 const step = (idx: number, rest: Partial<RunStepRow>): RunStepRow => ({

@@ -29,6 +29,9 @@ function runJson(run: RunRow) {
     startedAt: run.startedAt,
     finishedAt: run.finishedAt,
     summary: run.summary,
+    queuedAt: run.queuedAt,
+    /** The process that ran it (a worker's, or the gagent run's): host:pid. */
+    worker: run.host && run.pid !== null ? `${run.host}:${run.pid}` : null,
   };
 }
 
@@ -57,7 +60,7 @@ export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ct
       : runs
           .map(
             (r) =>
-              `${r.id}  ${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(11)} ${r.userId.padEnd(12)} ${oneLine(r.task, 60)}`,
+              `${r.id}  ${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(11)} ${r.userId.padEnd(12)} ${oneLine(r.task, 60)}${r.host ? `  (${r.host}:${r.pid})` : ''}`,
           )
           .join('\n'),
   );

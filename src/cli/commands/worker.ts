@@ -1,0 +1,108 @@
+/**
+ * gagent worker [--concurrency N]: takes submitted runs (gagent run --submit, the API) from the
+ * database and carries each out exactly as `gagent run` would, with this machine's keys, screen
+ * and browser. Any number of workers on any number of machines share one database; a run is taken
+ * by one of them only (claimNext). The worker also marks runs whose process died (its own
+ * heartbeat check). The first SIGTERM or Ctrl+C stops taking runs and lets each run finish the
+ * step it is on; a second one ends the process at once.
+ */
+import { setTimeout as sleep } from 'node:timers/promises';
+import { loadConfig } from '../../config.js';
+import type { RunRequest } from '../../domain/run.js';
+import { errorMessage, GagentError, UsageError } from '../../errors.js';
+import { reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
+import { RunRequestSchema } from '../../runner/run-request.js';
+import type { RunRow } from '../../store/runs.js';
+import type { Store } from '../../store/store.js';
+import type { CommandContext, CommandHandler } from '../context.js';
+import type { OptionsOf } from '../definitions.js';
+import { keepHeapNearLiveSize } from '../heap.js';
+import { executeRun } from '../run-execution.js';
+
+/** How often an idle worker looks for a queued run. */
+const POLL_MS = 500;
+/** How often a worker looks for runs whose process died. */
+const REAP_EVERY_MS = 5_000;
+
+function parseConcurrency(raw: unknown): number {
+  const n = Number(raw ?? 1);
+  if (!Number.isInteger(n) || n < 1 || n > 32)
+    throw new UsageError(`--concurrency must be a whole number from 1 to 32, got "${String(raw)}".`);
+  return n;
+}
+
+/** The run's own context: its user, and the controller and model it asked for, with this machine's keys. */
+function runContext(ctx: CommandContext, row: RunRow, request: RunRequest): CommandContext {
+  const config = loadConfig({
+    user: row.userId,
+    model: request.model,
+    controller: request.controller,
+    controllerUrl: request.controllerUrl,
+  });
+  return { ...ctx, config };
+}
+
+async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: AbortSignal): Promise<void> {
+  const say = (event: Record<string, unknown>, human: string) => {
+    if (ctx.output.json) ctx.output.jsonLine(event);
+    else ctx.output.info(human);
+  };
+  say({ type: 'run_claimed', runId: row.id, user: row.userId }, `${row.id}: started for ${row.userId}`);
+  try {
+    const parsed = RunRequestSchema.safeParse(row.options);
+    if (!parsed.success)
+      throw new GagentError(
+        `The submitted run ${row.id} is not one gagent can run: ${parsed.error.issues[0]?.message}.`,
+      );
+    const summary = await executeRun({
+      ctx: runContext(ctx, row, parsed.data),
+      runId: row.id,
+      request: parsed.data,
+      // Never aborted mid-step: a stopping worker lets the step finish (`stop`).
+      signal: new AbortController().signal,
+      stop,
+    });
+    say(
+      { type: 'run_finished', runId: row.id, status: summary.status, exitCode: summary.exitCode },
+      `${row.id}: ${summary.status} — ${summary.summary}`,
+    );
+  } catch (err) {
+    // The run never started (a bad request or configuration): it ends here, with why.
+    const message =
+      err instanceof GagentError ? [err.message, err.hint].filter(Boolean).join(' ') : errorMessage(err);
+    await store.runs.finish(row.id, 'error', message, new Date().toISOString()).catch(() => {});
+    say({ type: 'run_finished', runId: row.id, status: 'error', message }, `${row.id}: error — ${message}`);
+  }
+}
+
+export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _args, options) => {
+  const concurrency = parseConcurrency(options.concurrency);
+  keepHeapNearLiveSize();
+  const store = await ctx.store();
+  const me = thisProcess();
+  ctx.output.info(
+    `gagent worker ${me.host}:${me.pid} on ${store.location}: up to ${concurrency} run${concurrency === 1 ? '' : 's'} at once (Ctrl+C or SIGTERM stops it after the current steps)`,
+  );
+  const active = new Set<Promise<void>>();
+  let reapedAt = 0;
+  while (!ctx.signal.aborted) {
+    if (Date.now() - reapedAt >= REAP_EVERY_MS) {
+      await reapAbandonedRuns(store);
+      reapedAt = Date.now();
+    }
+    const claimed =
+      active.size < concurrency ? await store.runs.claimNext(me, new Date().toISOString()) : undefined;
+    if (claimed) {
+      const running: Promise<void> = carryOut(ctx, store, claimed, ctx.signal).finally(() =>
+        active.delete(running),
+      );
+      active.add(running);
+      continue;
+    }
+    // Nothing to take (or no room): wait for a run to end, the next poll, or the signal to stop.
+    await Promise.race([sleep(POLL_MS, undefined, { signal: ctx.signal }).catch(() => {}), ...active]);
+  }
+  await Promise.allSettled(active);
+  ctx.output.info(`gagent worker ${me.host}:${me.pid} stopped`);
+  return 0;
+};

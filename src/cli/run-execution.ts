@@ -1,0 +1,111 @@
+/**
+ * One run, as `gagent run` and `gagent worker` both carry it out: its event bus, the history
+ * writer on it, the services the runner needs from the command (the HTTP stack, the account check
+ * with Composio), and the history flushed before the database closes.
+ */
+import type { AskApproval } from '../agent/approval.js';
+import type { RunRequest } from '../domain/run.js';
+import { errorMessage, UsageError } from '../errors.js';
+import { RunEventBus } from '../runner/event-bus.js';
+import { HistoryWriter } from '../runner/history-writer.js';
+import { type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
+import { accountManager } from './accounts.js';
+import type { CommandContext } from './context.js';
+
+export function parseMaxSteps(raw: unknown): number {
+  const n = Number(raw ?? 30);
+  if (!Number.isInteger(n) || n < 1 || n > 1000)
+    throw new UsageError(`--max-steps must be a whole number from 1 to 1000, got "${String(raw)}".`);
+  return n;
+}
+
+export function parseStartUrl(raw: unknown): string | undefined {
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  try {
+    const url = new URL(raw);
+    if (!['http:', 'https:', 'file:'].includes(url.protocol)) throw new Error('protocol');
+    return url.toString();
+  } catch {
+    throw new UsageError(`--url must be a full http(s) or file URL, got "${raw}".`);
+  }
+}
+
+export function parseTask(raw: unknown): string {
+  const task = String(raw ?? '').trim();
+  if (!task)
+    throw new UsageError(
+      'The task is empty.',
+      'Say what to do, for example: gagent run "send Bob the report".',
+    );
+  return task;
+}
+
+/** Composio is the source of truth: an account that expired since the last check is not used. */
+async function checkAccounts(ctx: CommandContext, signal: AbortSignal): Promise<string[]> {
+  const manager = await accountManager(ctx);
+  const store = await ctx.store();
+  const providers = (await store.accounts.activeMcpConnections(ctx.config.user)).map((c) => c.provider);
+  const problems = await Promise.all(
+    providers.map((p) =>
+      manager.sync(ctx.config.user, p, { signal }).then(
+        () => null,
+        (err: unknown) =>
+          `could not check ${p} with Composio: ${err instanceof Error ? err.message : String(err)}`,
+      ),
+    ),
+  );
+  return problems.filter((p): p is string => p !== null);
+}
+
+export interface RunExecution {
+  /** The context of the run's user (its config names the controller and model). */
+  ctx: CommandContext;
+  runId: string;
+  request: RunRequest;
+  /** Aborts the run now (Ctrl+C); the step in progress is recorded as interrupted. */
+  signal: AbortSignal;
+  /** Ends the run between steps (a worker asked to stop). */
+  stop?: AbortSignal;
+  /** Asks a person to approve a tool; without it, a tool that needs approval is denied. */
+  ask?: AskApproval;
+  /** Called with the bus before the run starts, to show it (the live view, JSONL). */
+  watch?(bus: RunEventBus): void | Promise<void>;
+}
+
+export async function executeRun(run: RunExecution): Promise<RunSummary> {
+  const { ctx, request } = run;
+  const store = await ctx.store();
+  const bus = new RunEventBus(run.runId, (err) =>
+    ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
+  );
+  const history = new HistoryWriter(store, ctx.redactor, (message) => ctx.output.warn(message));
+  bus.subscribe(history.record);
+  await run.watch?.(bus);
+  const services: RunServices = {
+    fetch: ctx.http.fetch,
+    checkAccounts: (signal) => checkAccounts(ctx, signal),
+    historyWritten: () => history.flush(),
+  };
+  try {
+    return await runTask(
+      ctx.config,
+      store,
+      {
+        task: request.task,
+        maxSteps: request.maxSteps,
+        reflection: request.reflection,
+        useMcp: request.mcp,
+        approveAll: request.yes,
+        ask: run.ask,
+        startUrl: request.url,
+        signal: run.signal,
+        stop: run.stop,
+      },
+      services,
+      bus,
+    );
+  } finally {
+    // The last steps and the end state reach the database before it closes.
+    await history.flush();
+  }
+}

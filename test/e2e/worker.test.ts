@@ -1,0 +1,166 @@
+/**
+ * Submitted runs and workers, on SQLite and on PostgreSQL: runs queued with `gagent run --submit`
+ * are carried out by two worker processes, each exactly once; a worker killed mid-run leaves its
+ * run marked, not running forever; a worker told to stop lets the step in progress finish.
+ */
+import path from 'node:path';
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { Store } from '../../src/store/store.js';
+import { type FakeModelServer, startOpenAIFake } from '../fakes/model/scripted-server.js';
+import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
+import { freshPgDatabase } from '../helpers/postgres.js';
+import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
+
+const PG = inject('pgUrl');
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+async function model(script: Parameters<typeof startOpenAIFake>[0]['script']): Promise<FakeModelServer> {
+  const server = await startOpenAIFake({ script });
+  cleanups.push(() => server.close());
+  return server;
+}
+
+function worker(env: NodeJS.ProcessEnv, concurrency = 2): SpawnedCli {
+  const cli = spawnGagent(['worker', '--concurrency', String(concurrency), '--json'], env);
+  cleanups.push(() => {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGKILL');
+    return cli.done;
+  });
+  return cli;
+}
+
+/** A home on SQLite, or on a fresh PostgreSQL database; and a Store on the same data for the checks. */
+async function database(dialect: 'sqlite' | 'postgres') {
+  const home = tempHome();
+  const url = dialect === 'postgres' ? ((await freshPgDatabase(PG)) as string) : undefined;
+  const open = () => Store.open(url ? { dialect: 'postgres', url } : path.join(home, 'data', 'gagent.db'));
+  return { home, extra: url ? { DB_URL: url } : {}, open };
+}
+
+async function submit(env: NodeJS.ProcessEnv, task: string, extra: string[] = []): Promise<string> {
+  const out = await runGagent(
+    ['run', task, '--submit', '--controller', 'none', '--no-reflection', '--json', ...extra],
+    env,
+  );
+  expect(out.code, out.stderr).toBe(0);
+  return JSON.parse(out.stdout).runId as string;
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.each([
+  ['SQLite', 'sqlite', false],
+  ['PostgreSQL', 'postgres', !PG],
+] as const)('workers on %s', (_name, dialect, skip) => {
+  it.skipIf(skip)('two workers carry out 20 submitted runs, each exactly once', async () => {
+    const db = await database(dialect);
+    const fake = await model(() => reply('agent.done()', 'Nothing else to do.'));
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const tasks = Array.from({ length: 20 }, (_, i) => `errand number ${String(i).padStart(2, '0')}`);
+    const ids: string[] = [];
+    for (let i = 0; i < tasks.length; i += 5)
+      ids.push(...(await Promise.all(tasks.slice(i, i + 5).map((t) => submit(env, t)))));
+    const queued = JSON.parse(
+      (await runGagent(['runs', 'list', '--json', '--limit', '50'], env)).stdout,
+    ).runs;
+    expect(queued.map((r: { status: string }) => r.status)).toEqual(Array(20).fill('queued'));
+
+    const a = worker(env);
+    const b = worker(env);
+    const store = await db.open();
+    cleanups.push(() => store.close());
+    await until(async () => {
+      const runs = await store.runs.list('singleton', 50);
+      return runs.every((r) => r.status === 'done') ? runs : undefined;
+    });
+    a.child.kill('SIGTERM');
+    b.child.kill('SIGTERM');
+    expect([(await a.done).code, (await b.done).code]).toEqual([0, 0]);
+
+    // Each task reached the model exactly once: no run was carried out twice.
+    const asked = generatorRequests(fake.requests());
+    for (const task of tasks) expect(asked.filter((r) => r.text.includes(task))).toHaveLength(1);
+    const listed = JSON.parse(
+      (await runGagent(['runs', 'list', '--json', '--limit', '50'], env)).stdout,
+    ).runs;
+    const workers = new Set([`${a.child.pid}`, `${b.child.pid}`]);
+    for (const run of listed as { id: string; worker: string }[]) {
+      expect(ids).toContain(run.id);
+      expect(workers).toContain(run.worker.split(':').at(-1));
+    }
+    const events = (a.stdout() + b.stdout()).split('\n').filter((l) => l.includes('"run_finished"'));
+    expect(events).toHaveLength(20);
+  });
+
+  it.skipIf(skip)('a worker killed mid-run leaves its run marked interrupted by another worker', async () => {
+    const db = await database(dialect);
+    const fake = await model(() => ({ hang: true }));
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const runId = await submit(env, 'wait forever');
+    const doomed = worker(env, 1);
+    await doomed.waitFor(/"run_claimed"/);
+    await until(async () => (fake.requests().length > 0 ? true : undefined));
+    doomed.child.kill('SIGKILL');
+    await doomed.done;
+    const survivor = worker(env, 1);
+    const store = await db.open();
+    cleanups.push(() => store.close());
+    // Read straight from the database (runs list would mark it itself): the surviving worker did.
+    const run = await until(async () => {
+      const row = await store.runs.get('singleton', runId);
+      return row?.status === 'interrupted' ? row : undefined;
+    });
+    expect(run.summary).toContain('ended without finishing');
+    survivor.child.kill('SIGTERM');
+    expect((await survivor.done).code).toBe(0);
+  });
+
+  it.skipIf(skip)('SIGTERM lets the step in progress finish, then the run stops cleanly', async () => {
+    const db = await database(dialect);
+    let steps = 0;
+    const fake = await model(async () => {
+      steps += 1;
+      await new Promise((r) => setTimeout(r, 600));
+      return reply('agent.wait(0.1)', 'Keep waiting.');
+    });
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const runId = await submit(env, 'keep waiting', ['--max-steps', '20']);
+    const w = worker(env, 1);
+    await until(async () => (steps > 0 ? true : undefined));
+    w.child.kill('SIGTERM');
+    expect((await w.done).code).toBe(0);
+    const shown = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], env)).stdout);
+    expect(shown.run.status).toBe('interrupted');
+    expect(shown.run.summary).toContain('its worker was asked to stop');
+    // The step that was thinking when the signal came finished and was recorded as done.
+    expect(shown.steps.length).toBeGreaterThanOrEqual(1);
+    expect(shown.steps.map((s: { outcome: { type: string } }) => s.outcome.type)).not.toContain(
+      'interrupted',
+    );
+  });
+});
+
+describe('gagent run --submit', () => {
+  it('refuses what a worker could not run, before queueing anything', async () => {
+    const env = cliEnv(tempHome());
+    const empty = await runGagent(['run', '  ', '--submit'], env);
+    expect([empty.code, empty.stderr.trim()]).toEqual([
+      2,
+      'gagent: The task is empty. Say what to do, for example: gagent run "send Bob the report".',
+    ]);
+    const rows = JSON.parse((await runGagent(['debug', 'db', '--json'], env)).stdout).rows;
+    expect(rows.runs).toBe(0);
+  });
+});
