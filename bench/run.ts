@@ -5,6 +5,7 @@ import { benchMcp, benchRegistry, benchUnreachableServers } from './mcp.js';
 import { benchRunLoop } from './run-loop.js';
 import { benchStartup } from './startup.js';
 import { type BenchRow, formatTable, meetsBudget } from './table.js';
+import { benchWorkers } from './workers.js';
 
 const sections: [string, () => Promise<BenchRow[]>][] = [
   ['start-up', () => benchStartup()],
@@ -13,6 +14,7 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
   ['unreachable MCP servers', () => benchUnreachableServers()],
   ['run history', () => benchHistory()],
   ['run loop', () => benchRunLoop()],
+  ['workers', () => benchWorkers()],
 ];
 
 const rows: BenchRow[] = [];

@@ -105,6 +105,8 @@ export interface Config {
   readonly searchPath: string;
   /** HTTPS_PROXY, HTTP_PROXY and NO_PROXY, for the one HTTP stack. */
   readonly proxy: ProxySettings;
+  /** GAGENT_SERVE_TOKEN: the bearer token every `gagent serve` request must carry. */
+  readonly serveToken?: string;
   /** Every secret value gagent was given, for the redactor. */
   readonly secrets: readonly string[];
   /** The environment for child processes (the browser, BROWSER): this one without gagent's secrets. */
@@ -296,6 +298,7 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
       https: nonEmpty(env.HTTPS_PROXY) ?? nonEmpty(env.https_proxy) ?? '',
       noProxy: nonEmpty(env.NO_PROXY) ?? nonEmpty(env.no_proxy) ?? '',
     },
+    serveToken: nonEmpty(env.GAGENT_SERVE_TOKEN),
     secrets,
     childEnv: childEnvironment(env, secrets),
   };

@@ -62,6 +62,14 @@ export const define = {
       .option('--yes', 'approve every MCP tool call without asking')
       .option('--submit', 'queue the run for a gagent worker on this database instead of running it here')
       .addOption(jsonOption()),
+  serve: () =>
+    new Command('serve')
+      .description(
+        'serve these commands as a JSON HTTP API (bearer token GAGENT_SERVE_TOKEN, user in X-User-Id)',
+      )
+      .option('--host <address>', 'the address to listen on', '127.0.0.1')
+      .option('--port <n>', 'the port to listen on (0: any free one)', '8717')
+      .addOption(jsonOption()),
   worker: () =>
     new Command('worker')
       .description(
@@ -169,6 +177,7 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   disconnect: async () => (await import('./commands/disconnect.js')).disconnectCommand,
   status: async () => (await import('./commands/status.js')).statusCommand,
   run: async () => (await import('./commands/run.js')).runCommand,
+  serve: async () => (await import('./commands/serve.js')).serveCommand,
   worker: async () => (await import('./commands/worker.js')).workerCommand,
   'runs list': async () => (await import('./commands/runs.js')).runsListCommand,
   'runs show': async () => (await import('./commands/runs.js')).runsShowCommand,

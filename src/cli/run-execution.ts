@@ -8,7 +8,8 @@ import type { RunRequest } from '../domain/run.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { RunEventBus } from '../runner/event-bus.js';
 import { HistoryWriter } from '../runner/history-writer.js';
-import { type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
+import { newRunId, type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
+import type { Store } from '../store/store.js';
 import { accountManager } from './accounts.js';
 import type { CommandContext } from './context.js';
 
@@ -55,6 +56,13 @@ async function checkAccounts(ctx: CommandContext, signal: AbortSignal): Promise<
     ),
   );
   return problems.filter((p): p is string => p !== null);
+}
+
+/** Queues a run for a worker (gagent run --submit, the API); returns its id. */
+export async function submitRun(store: Store, userId: string, request: RunRequest): Promise<string> {
+  const id = newRunId();
+  await store.runs.submit({ id, userId, request, queuedAt: new Date().toISOString() });
+  return id;
 }
 
 export interface RunExecution {

@@ -31,7 +31,7 @@ function page(title: string, body: string): string {
   return `<!doctype html><html><head><meta charset="utf-8"><title>gagent — ${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
 }
 
-function html(res: http.ServerResponse, status: number, title: string, body: string): void {
+export function html(res: http.ServerResponse, status: number, title: string, body: string): void {
   res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
   res.end(page(title, body));
 }
@@ -85,6 +85,51 @@ export function callbackAddress(redirect?: URL): CallbackAddress {
   };
 }
 
+/** The page a callback gets, and the outcome when it is Composio's answer for `state` (the first one only). */
+export function answerCallback(
+  params: URLSearchParams,
+  state: string,
+  alreadyAccepted: boolean,
+): { status: number; title: string; body: string; outcome?: CallbackResult } {
+  if (params.get('state') !== state)
+    return {
+      status: 400,
+      title: 'Not for this connection',
+      body: 'This link does not belong to the gagent connect that is waiting. Use the link gagent printed.',
+    };
+  if (alreadyAccepted)
+    return {
+      status: 409,
+      title: 'Already done',
+      body: 'This connection was already completed. You can close this window.',
+    };
+  const status = params.get('status');
+  if (status !== 'success' && status !== 'failed')
+    // Not Composio's answer (no or an unknown status): say so, and keep waiting for the real one.
+    return {
+      status: 400,
+      title: 'Not finished yet',
+      body: 'This page was opened without Composio’s answer. Finish signing in through the link gagent printed; the terminal shows when it is done.',
+    };
+  const outcome: CallbackResult = {
+    connectedAccountId: params.get('connected_account_id') ?? params.get('connectedAccountId'),
+    status,
+  };
+  return outcome.status === 'failed'
+    ? {
+        status: 200,
+        title: 'Authorization failed',
+        body: 'The provider did not grant access. Return to the terminal for details.',
+        outcome,
+      }
+    : {
+        status: 200,
+        title: 'Connected',
+        body: 'You can close this window and return to the terminal.',
+        outcome,
+      };
+}
+
 export async function startCallbackServer(options: {
   state: string;
   redirect?: URL;
@@ -104,48 +149,12 @@ export async function startCallbackServer(options: {
       res.writeHead(405, { allow: 'GET' }).end();
       return;
     }
-    if (url.searchParams.get('state') !== options.state) {
-      return html(
-        res,
-        400,
-        'Not for this connection',
-        'This link does not belong to the gagent connect that is waiting. Use the link gagent printed.',
-      );
+    const answer = answerCallback(url.searchParams, options.state, accepted);
+    html(res, answer.status, answer.title, answer.body);
+    if (answer.outcome) {
+      accepted = true;
+      resolveResult(answer.outcome);
     }
-    if (accepted)
-      return html(
-        res,
-        409,
-        'Already done',
-        'This connection was already completed. You can close this window.',
-      );
-    const status = url.searchParams.get('status');
-    if (status !== 'success' && status !== 'failed') {
-      // Not Composio's answer (no or an unknown status): say so, and keep waiting for the real one.
-      return html(
-        res,
-        400,
-        'Not finished yet',
-        'This page was opened without Composio’s answer. Finish signing in through the link gagent printed; the terminal shows when it is done.',
-      );
-    }
-    accepted = true;
-    const outcome: CallbackResult = {
-      connectedAccountId:
-        url.searchParams.get('connected_account_id') ?? url.searchParams.get('connectedAccountId'),
-      status,
-    };
-    if (outcome.status === 'failed') {
-      html(
-        res,
-        200,
-        'Authorization failed',
-        'The provider did not grant access. Return to the terminal for details.',
-      );
-    } else {
-      html(res, 200, 'Connected', 'You can close this window and return to the terminal.');
-    }
-    resolveResult(outcome);
   });
 
   await new Promise<void>((resolve, reject) => {

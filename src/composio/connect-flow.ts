@@ -30,6 +30,11 @@ export interface ConnectIo {
   warn(line: string): void;
   /** Shows the link: opens it in a browser when it can; returns whether a browser was opened. */
   openLink(url: string): Promise<boolean>;
+  /**
+   * Where Composio sends the browser back for `state`: by default a loopback server of this
+   * process (COMPOSIO_REDIRECT or a free port); `gagent serve` answers on its own route instead.
+   */
+  callback?(state: string): Promise<CallbackServer>;
 }
 
 export type ConnectResult =
@@ -139,7 +144,9 @@ export class ConnectFlow {
     }
 
     const state = randomBytes(24).toString('base64url');
-    const callback = await startCallbackServer({ state, redirect: config.composio.redirect });
+    const callback = io.callback
+      ? await io.callback(state)
+      : await startCallbackServer({ state, redirect: config.composio.redirect });
     this.callback = callback;
     let linkedAccount: string | null = null;
     try {

@@ -143,7 +143,6 @@ export function parseUser(flag: string | undefined, env: Env): string {
   return user;
 }
 
-/** DB_URL=file:/path.db (a leading ~ is the home directory), else $GAGENT_HOME/gagent.db. */
 /** Where the database is: a SQLite file (the default), or a PostgreSQL server (DB_URL=postgres://…). */
 export type DatabaseLocation = { dialect: 'sqlite'; path: string } | { dialect: 'postgres'; url: string };
 

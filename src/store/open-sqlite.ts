@@ -187,6 +187,28 @@ class SqliteDatabase implements Database {
   }
 }
 
+/** Blocks the thread for `ms` (opening is synchronous, and this wait is short and rare). */
+function pause(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/**
+ * Turns WAL on. On a brand-new file two processes opening at once both hold a shared lock and
+ * both ask for more; SQLite refuses one at once (no busy wait: that would deadlock), so it tries
+ * again in a moment, by when the other has made the file a WAL database.
+ */
+function switchToWal(sqlite: Sqlite.Database): void {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      sqlite.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      if (!isBusyError(err) || attempt >= 20) throw err;
+      pause(25 + Math.floor(Math.random() * 50));
+    }
+  }
+}
+
 export function openSqlite(file: string): Database {
   const notices: string[] = [];
   ensurePrivateDir(path.dirname(file), notices);
@@ -199,7 +221,7 @@ export function openSqlite(file: string): Database {
   }
   try {
     sqlite.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-    sqlite.pragma('journal_mode = WAL');
+    switchToWal(sqlite);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     migrate(sqlite);

@@ -258,6 +258,12 @@ describe('the SQLite file', () => {
   it('migrates once when many processes open a new database at the same moment', async () => {
     const dir = tempDir('gagent-race-');
     const env = cliEnv(dir, { GAGENT_HOME: dir });
+    // Writers too: on a brand-new file two of them asking to switch it to WAL at once used to
+    // get "database is locked" (SQLite refuses one without waiting).
+    const writers = await Promise.all(
+      Array.from({ length: 8 }, () => runGagent(['runs', 'prune', '--older-than', '0', '--json'], env)),
+    );
+    expect(writers.map((r) => r.stderr)).toEqual(Array(8).fill(''));
     const results = await Promise.all(
       Array.from({ length: 6 }, () => runGagent(['debug', 'db', '--json'], env)),
     );

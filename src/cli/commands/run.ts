@@ -11,7 +11,7 @@ import { newRunId } from '../../runner/run-task.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
 import { keepHeapNearLiveSize } from '../heap.js';
-import { executeRun, parseMaxSteps, parseStartUrl, parseTask } from '../run-execution.js';
+import { executeRun, parseMaxSteps, parseStartUrl, parseTask, submitRun } from '../run-execution.js';
 
 /** Bridges the runner's approval question to the keypress the TUI reports. */
 class TerminalApprovals {
@@ -47,14 +47,7 @@ function runRequest(task: string, options: OptionsOf<'run'>): RunRequest {
 
 /** --submit: the run is queued for a worker (gagent worker), on this database. */
 async function submit(ctx: CommandContext, request: RunRequest): Promise<number> {
-  const store = await ctx.store();
-  const runId = newRunId();
-  await store.runs.submit({
-    id: runId,
-    userId: ctx.config.user,
-    request,
-    queuedAt: new Date().toISOString(),
-  });
+  const runId = await submitRun(await ctx.store(), ctx.config.user, request);
   ctx.output.result(
     { runId, user: ctx.config.user, status: 'queued' },
     () =>

@@ -47,16 +47,13 @@ function writePrivately(target: string, content: string): void {
   }
 }
 
-export async function writeRunReport(
+/** The run as one self-contained HTML page (text redacted; pictures as the agent saw the screen). */
+export async function renderRunReport(
   ctx: CommandContext,
   run: RunRow,
   steps: RunStepRow[],
-  file: string,
-  open: boolean,
-): Promise<number> {
-  const target = path.resolve(file);
+): Promise<{ html: string; screenshots: number }> {
   const screenshots = await (await ctx.store()).artifacts.screenshots(run.id);
-  // Text is redacted as everywhere; pictures are kept as the agent saw the screen.
   const text = redactValue({ run, steps }, ctx.redactor);
   const html = renderTrajectory({
     run: text.run,
@@ -68,6 +65,18 @@ export async function writeRunReport(
       .replace('T', ' ')
       .replace(/\.\d+Z$/, ' UTC'),
   });
+  return { html, screenshots: screenshots.length };
+}
+
+export async function writeRunReport(
+  ctx: CommandContext,
+  run: RunRow,
+  steps: RunStepRow[],
+  file: string,
+  open: boolean,
+): Promise<number> {
+  const target = path.resolve(file);
+  const { html, screenshots } = await renderRunReport(ctx, run, steps);
   writePrivately(target, html);
   const bytes = Buffer.byteLength(html);
   const url = pathToFileURL(target).href;
@@ -76,10 +85,10 @@ export async function writeRunReport(
     shouldOpenBrowser(ctx.config) &&
     (await openInBrowser(url, { browserCommand: ctx.config.browser, env: ctx.config.childEnv }));
   ctx.output.result(
-    { run: run.id, report: target, url, steps: steps.length, screenshots: screenshots.length, bytes, opened },
+    { run: run.id, report: target, url, steps: steps.length, screenshots, bytes, opened },
     () =>
       [
-        `Wrote the report of ${run.id} (${steps.length} step${steps.length === 1 ? '' : 's'}, ${screenshots.length} screenshot${screenshots.length === 1 ? '' : 's'}, ${formatSize(bytes)}) to ${target}`,
+        `Wrote the report of ${run.id} (${steps.length} step${steps.length === 1 ? '' : 's'}, ${screenshots} screenshot${screenshots === 1 ? '' : 's'}, ${formatSize(bytes)}) to ${target}`,
         opened
           ? 'Opened it in the browser.'
           : `${open ? 'Could not open a browser here; open' : 'Open'} it in any browser: ${url}`,

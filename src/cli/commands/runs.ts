@@ -68,7 +68,7 @@ export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ct
 };
 
 /** The user's run with this id or unique id prefix; another user's runs are not there to find. */
-async function findRun(ctx: CommandContext, wanted: string): Promise<RunRow> {
+export async function findRun(ctx: CommandContext, wanted: string): Promise<RunRow> {
   await reapAbandonedRuns(await ctx.store());
   const matches = await (await ctx.store()).runs.findByPrefix(ctx.config.user, wanted, 2);
   if (matches.length === 0) {

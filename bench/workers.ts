@@ -1,0 +1,119 @@
+/**
+ * Workers: submitted runs completed per minute by 1, 2 and 4 worker processes on one SQLite
+ * database (scripted runs: the model answers at once, no screen), and the claim latency — from a
+ * run's submission to a waiting worker taking it.
+ */
+import path from 'node:path';
+import { newRunId } from '../src/runner/run-task.js';
+import { Store } from '../src/store/store.js';
+import { startOpenAIFake } from '../test/fakes/model/scripted-server.js';
+import { cliEnv, spawnGagent, tempHome } from '../test/helpers/cli.js';
+import { modelEnv, reply } from '../test/helpers/scripted-run.js';
+import { type BenchRow, median } from './table.js';
+
+const RUNS = 40;
+
+async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function throughput(workers: number): Promise<{ perMinute: number; claimMs: number[] }> {
+  const model = await startOpenAIFake({ script: () => reply('agent.done()', 'Done.') });
+  const home = tempHome('gagent-bench-');
+  const env = cliEnv(home, modelEnv(model));
+  const store = await Store.open(path.join(home, 'data', 'gagent.db'));
+  const spawned = Array.from({ length: workers }, () => spawnGagent(['worker', '--json'], env));
+  await Promise.all(spawned.map((w) => w.waitFor(/gagent worker .* on /)));
+  try {
+    // Claim latency: one run at a time, submitted while the workers wait.
+    const claimMs: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const id = newRunId();
+      const at = Date.now();
+      await store.runs.submit({
+        id,
+        userId: 'singleton',
+        request: {
+          task: `probe ${i}`,
+          maxSteps: 3,
+          reflection: false,
+          mcp: false,
+          yes: false,
+          controller: 'none',
+        },
+        queuedAt: new Date(at).toISOString(),
+      });
+      const claimed = await waitFor(async () => {
+        const run = await store.runs.get('singleton', id);
+        return run && run.status !== 'queued' ? run : undefined;
+      });
+      claimMs.push(Date.parse(claimed.startedAt) - at);
+      await waitFor(async () =>
+        (await store.runs.get('singleton', id))?.status === 'done' ? true : undefined,
+      );
+    }
+    // Throughput: RUNS queued at once, timed until the last is done.
+    const started = performance.now();
+    await store.transaction(async (tx, t) => {
+      const queuedAt = new Date().toISOString();
+      await tx.insert(t.runs).values(
+        Array.from({ length: RUNS }, (_, i) => ({
+          id: newRunId() + String(i).padStart(2, '0'),
+          userId: 'singleton',
+          task: `errand ${i}`,
+          status: 'queued' as const,
+          model: '(the worker’s)',
+          controller: 'none',
+          startedAt: queuedAt,
+          queuedAt,
+          options: {
+            task: `errand ${i}`,
+            maxSteps: 3,
+            reflection: false,
+            mcp: false,
+            yes: false,
+            controller: 'none',
+          },
+        })),
+      );
+    });
+    await waitFor(async () => {
+      const runs = await store.runs.list('singleton', RUNS + 10);
+      return runs.filter((r) => r.status === 'done').length >= RUNS + 5 ? true : undefined;
+    });
+    const minutes = (performance.now() - started) / 60_000;
+    return { perMinute: RUNS / minutes, claimMs };
+  } finally {
+    for (const w of spawned) w.child.kill('SIGTERM');
+    await Promise.all(spawned.map((w) => w.done));
+    await store.close();
+    await model.close();
+  }
+}
+
+export async function benchWorkers(): Promise<BenchRow[]> {
+  const rows: BenchRow[] = [];
+  const claims: number[] = [];
+  let one = 0;
+  for (const workers of [1, 2, 4]) {
+    const { perMinute, claimMs } = await throughput(workers);
+    claims.push(...claimMs);
+    if (workers === 1) one = perMinute;
+    rows.push({
+      what: `submitted runs completed per minute, ${workers} worker${workers === 1 ? '' : 's'}`,
+      value: Math.round(perMinute),
+      unit: 'of',
+      ...(workers > 1 ? { baseline: { what: '1 worker', value: Math.round(one) } } : {}),
+    });
+  }
+  rows.push({
+    what: 'claim latency (submitted → taken by an idle worker)',
+    value: median(claims),
+    unit: 'ms',
+  });
+  return rows;
+}

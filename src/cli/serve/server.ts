@@ -1,0 +1,219 @@
+/**
+ * The HTTP server of `gagent serve`: every route of the table behind the bearer token (but the
+ * OAuth callback, which the browser reaches and `state` protects), the user from X-User-Id, bodies
+ * within a limit, answers as JSON (errors as {error: {code, message}}), one log line per request.
+ */
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { html as callbackPage } from '../../composio/callback-server.js';
+import { parseUser } from '../../config/parse.js';
+import { UsageError } from '../../errors.js';
+import { packageVersion } from '../../package-root.js';
+import { RunRequestSchema } from '../../runner/run-request.js';
+import { findRun } from '../commands/runs.js';
+import { renderRunReport } from '../commands/runs-report.js';
+import { handlers } from '../definitions.js';
+import { submitRun } from '../run-execution.js';
+import { requestContext, runHandler, type ServeDeps } from './api-context.js';
+import { CALLBACK_PATH, ServeConnects } from './connects.js';
+import { errorAnswer, HttpError, hasToken, readJsonBody, sendHtml, sendJson } from './http-io.js';
+import { openApiDocument } from './openapi.js';
+import { type CommandRoute, matchRoute, routes, type SpecialRoute } from './routes.js';
+
+export interface ServeOptions {
+  host: string;
+  port: number;
+  token: string;
+  /** The callback route's public URL (COMPOSIO_REDIRECT), when this server sits behind one. */
+  publicCallback?: URL;
+  /** The most a request body may be. */
+  maxBodyBytes: number;
+  /** The default user when a request names none. */
+  defaultUser: string;
+  log(line: string): void;
+}
+
+export interface RunningServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** The most a refused body is read (and dropped) so its client can read the 413; past it, the connection is cut. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+/**
+ * After a 413 the client may still be sending: read and drop the rest (within a limit) before
+ * answering, so it finishes writing and reads the answer instead of failing on a closed socket.
+ * Past the limit, or if it stalls, the connection is cut.
+ */
+function drainRefused(req: http.IncomingMessage): Promise<void> {
+  return new Promise((resolve) => {
+    if (req.readableEnded) return resolve();
+    let drained = 0;
+    const cut = () => {
+      req.socket.destroy();
+      resolve();
+    };
+    const timer = setTimeout(cut, 10_000);
+    timer.unref();
+    req.on('data', (chunk: Buffer) => {
+      drained += chunk.length;
+      if (drained > DRAIN_LIMIT_BYTES) cut();
+    });
+    req.once('end', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    req.resume();
+  });
+}
+
+export async function startServer(deps: ServeDeps, options: ServeOptions): Promise<RunningServer> {
+  const table = routes(RunRequestSchema);
+  const version = packageVersion(import.meta.url);
+  let base = '';
+  const connects = new ServeConnects(deps, () =>
+    options.publicCallback ? new URL(options.publicCallback) : new URL(`${base}${CALLBACK_PATH}`),
+  );
+
+  const special = async (
+    route: SpecialRoute,
+    params: Record<string, string>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    user: string,
+    signal: AbortSignal,
+  ) => {
+    switch (route.special) {
+      case 'openapi':
+        return sendJson(res, 200, openApiDocument(table, version));
+      case 'callback': {
+        const answer = await connects.callback(new URL(req.url ?? '/', 'http://x').searchParams);
+        return callbackPage(res, answer.status, answer.title, answer.body);
+      }
+      case 'connect':
+        return sendJson(res, 201, await connects.start(user, params.provider as string));
+      case 'submit': {
+        const parsed = RunRequestSchema.safeParse(await readJsonBody(req, options.maxBodyBytes));
+        if (!parsed.success) {
+          const issue = parsed.error.issues[0];
+          throw new HttpError(
+            400,
+            'bad_request',
+            `The run is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message}.`,
+          );
+        }
+        const runId = await submitRun(deps.store, user, parsed.data);
+        return sendJson(res, 202, { runId, user, status: 'queued' });
+      }
+      case 'report': {
+        const { ctx } = requestContext(deps, user, signal);
+        const run = await findRun(ctx, params.id as string);
+        const { html } = await renderRunReport(ctx, run, await deps.store.runs.steps(run.id));
+        return sendHtml(res, 200, html);
+      }
+    }
+  };
+
+  const command = async (
+    route: CommandRoute,
+    params: Record<string, string>,
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    user: string,
+    signal: AbortSignal,
+  ) => {
+    const body = route.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : undefined;
+    if (route.body && !route.body.safeParse(body ?? {}).success)
+      throw new HttpError(
+        400,
+        'bad_request',
+        'The body does not have the fields this route takes; see /openapi.json.',
+      );
+    const { args, options: commandOptions } = route.invocation(
+      params,
+      new URL(req.url ?? '/', 'http://x').searchParams,
+      body,
+    );
+    const handler = await handlers[route.command]();
+    const document = await runHandler(deps, user, signal, handler as never, args, commandOptions as never);
+    sendJson(res, 200, document);
+  };
+
+  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal) => {
+    const url = new URL(req.url ?? '/', 'http://x');
+    let found: ReturnType<typeof matchRoute>;
+    try {
+      found = matchRoute(table, req.method ?? 'GET', url.pathname);
+    } catch {
+      throw new HttpError(400, 'bad_request', 'The path is not valid.');
+    }
+    if (found === null) throw new HttpError(404, 'not_found', `No route ${url.pathname}; see /openapi.json.`);
+    if (found === 'method')
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`);
+    const { route, params } = found;
+    if (!('special' in route && route.public) && !hasToken(req, options.token)) {
+      res.setHeader('www-authenticate', 'Bearer');
+      throw new HttpError(
+        401,
+        'unauthorized',
+        'This request needs Authorization: Bearer <GAGENT_SERVE_TOKEN>.',
+      );
+    }
+    // The same rule as --user: a bad id is one sentence and 400.
+    const header = req.headers['x-user-id'];
+    const user = header === undefined ? options.defaultUser : parseUser(String(header), {});
+    if ('special' in route) await special(route, params, req, res, user, signal);
+    else await command(route, params, req, res, user, signal);
+  };
+
+  const server = http.createServer((req, res) => {
+    const started = performance.now();
+    const abort = new AbortController();
+    res.on('close', () => {
+      if (!res.writableFinished) abort.abort();
+    });
+    handle(req, res, abort.signal)
+      .catch(async (err: unknown) => {
+        const answer = errorAnswer(err);
+        if (answer.status === 413) await drainRefused(req);
+        if (answer.status === 500 && !(err instanceof HttpError))
+          options.log(
+            `error on ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}: ${String(err)}`,
+          );
+        if (!res.headersSent)
+          sendJson(res, answer.status, { error: { code: answer.code, message: answer.message } });
+        else res.end();
+      })
+      .finally(() => {
+        const path = new URL(req.url ?? '/', 'http://x').pathname;
+        options.log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)} ms`);
+      });
+  });
+  server.requestTimeout = 15 * 60_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === 'EADDRINUSE'
+          ? new UsageError(
+              `Port ${options.port} on ${options.host} is already in use.`,
+              'Pick another with --port.',
+            )
+          : err,
+      ),
+    );
+    server.listen(options.port, options.host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  base = `http://${host}:${address.port}`;
+  return {
+    url: base,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      }),
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * gagent serve end to end, on SQLite and on PostgreSQL, against the fake Composio: the token on
+ * every request, users kept apart by X-User-Id, a connect finished through the server's own
+ * redirect route, tools, a run submitted through the API and carried out by a worker, its HTML
+ * report, errors as JSON with the CLI's meaning, and a 10 MB body refused.
+ */
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { startOpenAIFake } from '../fakes/model/scripted-server.js';
+import { followLink } from '../helpers/browser.js';
+import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
+import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
+import { freshPgDatabase, PG_PASSWORD } from '../helpers/postgres.js';
+import { modelEnv, reply } from '../helpers/scripted-run.js';
+
+const PG = inject('pgUrl');
+const TOKEN = 'serve-token-SECRET-7c41d2e9a0b3';
+
+const cleanups: (() => Promise<unknown> | unknown)[] = [];
+afterEach(async () => {
+  for (const c of cleanups.splice(0).reverse()) await c();
+});
+
+function stopOnCleanup(cli: SpawnedCli): SpawnedCli {
+  cleanups.push(() => {
+    if (cli.child.exitCode === null && cli.child.signalCode === null) cli.child.kill('SIGTERM');
+    return cli.done;
+  });
+  return cli;
+}
+
+async function serve(env: NodeJS.ProcessEnv): Promise<{ url: string; cli: SpawnedCli }> {
+  const cli = stopOnCleanup(spawnGagent(['serve', '--port', '0', '--json'], env));
+  const [, url] = (await cli.waitFor(/"url": "(http:\/\/127\.0\.0\.1:\d+)"/)) as string[];
+  return { url: url as string, cli };
+}
+
+function api(base: string, token = TOKEN) {
+  return async (
+    method: string,
+    path: string,
+    options: { user?: string; body?: unknown; raw?: string } = {},
+  ) => {
+    const headers: Record<string, string> = {};
+    if (token) headers.authorization = `Bearer ${token}`;
+    if (options.user) headers['x-user-id'] = options.user;
+    if (options.body !== undefined || options.raw !== undefined) headers['content-type'] = 'application/json';
+    const res = await fetch(`${base}${path}`, {
+      method,
+      headers,
+      body: options.raw ?? (options.body === undefined ? undefined : JSON.stringify(options.body)),
+    });
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      // an HTML answer
+    }
+    return {
+      status: res.status,
+      // biome-ignore lint/suspicious/noExplicitAny: the test reads whatever JSON document the API answers
+      json: json as Record<string, any>,
+      text,
+      type: res.headers.get('content-type'),
+    };
+  };
+}
+
+async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+describe.each([
+  ['SQLite', false, false],
+  ['PostgreSQL', true, !PG],
+] as const)('gagent serve on %s', (_name, postgres, skip) => {
+  it.skipIf(skip)(
+    'connects through its own redirect route, keeps users apart, and runs submitted tasks',
+    async () => {
+      const world: ComposioWorld = await startComposioWorld();
+      cleanups.push(() => world.close());
+      const model = await startOpenAIFake({ script: () => reply('agent.done()', 'Done already.') });
+      cleanups.push(() => model.close());
+      const db = postgres ? { DB_URL: (await freshPgDatabase(PG)) as string } : {};
+      const env = world.env({ GAGENT_SERVE_TOKEN: TOKEN, ...modelEnv(model), ...db });
+      const { url, cli } = await serve(env);
+      const call = api(url);
+
+      // The token, on every request; compared whatever its length.
+      expect((await api(url, '')('GET', '/v1/status')).status).toBe(401);
+      expect((await api(url, 'wrong')('GET', '/v1/status')).json).toEqual({
+        error: {
+          code: 'unauthorized',
+          message: 'This request needs Authorization: Bearer <GAGENT_SERVE_TOKEN>.',
+        },
+      });
+      const spec = await call('GET', '/openapi.json');
+      expect(spec.json.openapi).toBe('3.1.0');
+      expect(Object.keys(spec.json.paths)).toEqual(
+        expect.arrayContaining(['/v1/runs', '/v1/connections/{provider}']),
+      );
+
+      // Connect Gmail for ada: the link, then Composio sends the browser to the server's route.
+      const started = await call('POST', '/v1/connections/gmail', { user: 'ada' });
+      expect(started.status).toBe(201);
+      expect(started.json).toMatchObject({ user: 'ada', provider: 'gmail', status: 'INITIATED' });
+      const browser = await followLink(started.json.redirectUrl, { outcome: 'success', toCallback: true });
+      expect(browser.callbackUrl).toContain(`${url}/v1/connect/callback?state=`);
+      expect(browser.callbackStatus).toBe(200);
+      const ada = await call('GET', '/v1/status', { user: 'ada' });
+      expect(ada.json.providers).toContainEqual(
+        expect.objectContaining({ provider: 'gmail', status: 'ACTIVE', authorized: true }),
+      );
+      const bob = await call('GET', '/v1/status', { user: 'bob' });
+      expect(bob.json.providers).toContainEqual(
+        expect.objectContaining({ provider: 'gmail', status: 'NOT_CONNECTED' }),
+      );
+      expect((await call('GET', '/v1/tools', { user: 'ada' })).text).toContain('gmail_send_email');
+      expect((await call('GET', '/v1/tools', { user: 'bob' })).text).not.toContain('gmail_send_email');
+      const fetched = await call('POST', '/v1/tools/gmail/GMAIL_FETCH_EMAILS/call', {
+        user: 'ada',
+        body: { args: { max_results: 1 } },
+      });
+      expect(fetched.status).toBe(200);
+      expect(JSON.stringify(fetched.json)).toContain('Report 1');
+      const denied = await call('POST', '/v1/tools/gmail/GMAIL_FETCH_EMAILS/call', {
+        user: 'bob',
+        body: { args: {} },
+      });
+      expect([denied.status, denied.json.error.code]).toEqual([403, 'not_authorized']);
+
+      // A 10 MB body is refused, and the server goes on.
+      const huge = await call('POST', '/v1/runs', {
+        user: 'ada',
+        raw: JSON.stringify({ task: 'x'.repeat(10 * 1024 * 1024) }),
+      });
+      expect([huge.status, huge.json.error.code]).toEqual([413, 'payload_too_large']);
+      // Sent in chunks, with no length announced: refused as it crosses the limit.
+      const chunk = new TextEncoder().encode('x'.repeat(256 * 1024));
+      let sent = 0;
+      const streamed = await fetch(`${url}/v1/runs`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+        body: new ReadableStream({
+          pull(controller) {
+            if (sent++ < 8) controller.enqueue(chunk);
+            else controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+      expect(streamed.status).toBe(413);
+      expect((await call('GET', '/v1/runs', { user: 'ada' })).status).toBe(200);
+
+      // A run submitted through the API, carried out by a worker, with its report.
+      const bad = await call('POST', '/v1/runs', { user: 'ada', body: { task: 'x', maxSteps: 0 } });
+      expect([bad.status, bad.json.error.code]).toEqual([400, 'bad_request']);
+      const submitted = await call('POST', '/v1/runs', {
+        user: 'ada',
+        body: { task: 'check my inbox', controller: 'none', reflection: false },
+      });
+      expect(submitted.status).toBe(202);
+      const runId = submitted.json.runId as string;
+      const worker = stopOnCleanup(spawnGagent(['worker'], env));
+      const done = await until(async () => {
+        const run = await call('GET', `/v1/runs/${runId}`, { user: 'ada' });
+        return run.json?.run?.status === 'done' ? run.json : undefined;
+      });
+      expect(done.steps.map((s: { action: { name: string } }) => s.action.name)).toEqual(['done']);
+      expect((await call('GET', `/v1/runs/${runId}`, { user: 'bob' })).status).toBe(400);
+      const report = await call('GET', `/v1/runs/${runId}/report`, { user: 'ada' });
+      expect([report.status, report.type]).toEqual([200, 'text/html; charset=utf-8']);
+      expect(report.text).toContain('Content-Security-Policy');
+      expect(report.text).toContain('check my inbox');
+
+      // Errors say what the CLI would, as JSON; a bad user id is refused the same way.
+      const nobody = await call('GET', '/v1/status', { user: '../../etc' });
+      expect([nobody.status, nobody.json.error.code]).toEqual([400, 'bad_request']);
+      expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
+      const dbView = await call('GET', '/v1/debug/db');
+      expect(dbView.json.rows.runs).toBe(1);
+      expect(dbView.text).not.toContain(PG_PASSWORD);
+
+      worker.child.kill('SIGTERM');
+      expect((await worker.done).code).toBe(0);
+      cli.child.kill('SIGTERM');
+      const ended = await cli.done;
+      expect(ended.code).toBe(0);
+      expect(ended.stderr).not.toContain(TOKEN);
+    },
+  );
+});
+
+describe('gagent serve refuses to be reachable without a token', () => {
+  it('off loopback without GAGENT_SERVE_TOKEN it does not start; on loopback it makes one', async () => {
+    const env = cliEnv(tempHome());
+    const refused = await runGagent(['serve', '--host', '0.0.0.0', '--port', '0'], env);
+    expect([refused.code, refused.stderr.trim()]).toEqual([
+      2,
+      'gagent: gagent serve will not listen on 0.0.0.0 without GAGENT_SERVE_TOKEN: anyone who reached it could act for every user. Set GAGENT_SERVE_TOKEN to a long random secret, or listen on 127.0.0.1.',
+    ]);
+    const local = await serve(env);
+    const [, token] = (await local.cli.waitFor(/this run's token is (\S+)/)) as string[];
+    expect((await api(local.url, token)('GET', '/v1/runs')).status).toBe(200);
+    expect((await api(local.url, '')('GET', '/v1/runs')).status).toBe(401);
+  });
+});
