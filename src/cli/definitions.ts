@@ -61,6 +61,11 @@ export const define = {
       .option('--no-mcp', 'use no connected accounts; GUI only')
       .option('--yes', 'approve every MCP tool call without asking')
       .option('--submit', 'queue the run for a gagent worker on this database instead of running it here')
+      .option(
+        '--retries <n>',
+        'with --submit: start it again (up to n times) if its worker dies mid-run',
+        '0',
+      )
       .addOption(jsonOption()),
   serve: () =>
     new Command('serve')

@@ -26,21 +26,32 @@ export function thisProcess(): { pid: number; host: string } {
   return { pid: process.pid, host: os.hostname() };
 }
 
-/** Marks the runs whose process is gone as interrupted; returns their ids. */
+/** The retries a submitted run asked for (0 for a run started by hand, or a request that says nothing). */
+function retriesAllowed(options: unknown): number {
+  const retries = (options as { retries?: unknown } | null)?.retries;
+  return typeof retries === 'number' && Number.isInteger(retries) ? retries : 0;
+}
+
+/**
+ * Runs whose process is gone: each submitted run with retries left goes back to the queue (its
+ * partial history dropped), every other one is marked interrupted. Returns the ids of both.
+ */
 export async function reapAbandonedRuns(store: Store, now = Date.now()): Promise<string[]> {
   const { host, pid: self } = thisProcess();
   const staleBefore = new Date(now - STALE_AFTER_MS).toISOString();
-  const gone = (await store.runs.running())
-    .filter(
-      (run) =>
-        (run.host === host && run.pid !== null && run.pid !== self && !isProcessAlive(run.pid)) ||
-        (run.heartbeatAt !== null && run.heartbeatAt < staleBefore),
-    )
-    .map((run) => run.id);
-  await store.runs.markInterrupted(
-    gone,
-    'The gagent process running it ended without finishing (it was killed or crashed).',
-    new Date(now).toISOString(),
+  const gone = (await store.runs.running()).filter(
+    (run) =>
+      (run.host === host && run.pid !== null && run.pid !== self && !isProcessAlive(run.pid)) ||
+      (run.heartbeatAt !== null && run.heartbeatAt < staleBefore),
   );
-  return gone;
+  const at = new Date(now).toISOString();
+  const retry = gone.filter((run) => run.retried < retriesAllowed(run.options));
+  for (const run of retry) await store.runs.requeue(run.id, at);
+  const ended = gone.filter((run) => !retry.includes(run)).map((run) => run.id);
+  await store.runs.markInterrupted(
+    ended,
+    'The gagent process running it ended without finishing (it was killed or crashed).',
+    at,
+  );
+  return gone.map((run) => run.id);
 }

@@ -18,5 +18,6 @@ export const RunRequestSchema = z
       .refine((u) => /^(https?|file):/i.test(u), 'a start page must be an http(s) or file URL')
       .optional(),
     model: z.string().min(1).max(200).optional(),
+    retries: z.number().int().min(0).max(5).optional(),
   })
   .strict() satisfies z.ZodType<RunRequest, unknown>;

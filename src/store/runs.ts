@@ -28,6 +28,9 @@ export interface AbandonedRun {
   pid: number | null;
   host: string | null;
   heartbeatAt: string | null;
+  /** The submitted request (for its retries), and how often it was retried already. */
+  options: unknown;
+  retried: number;
 }
 
 export interface NewRunStep {
@@ -122,7 +125,14 @@ export class RunRepository {
     const runs = this.runs;
     return this.database.query((db) =>
       db
-        .select({ id: runs.id, pid: runs.pid, host: runs.host, heartbeatAt: runs.heartbeatAt })
+        .select({
+          id: runs.id,
+          pid: runs.pid,
+          host: runs.host,
+          heartbeatAt: runs.heartbeatAt,
+          options: runs.options,
+          retried: runs.retried,
+        })
         .from(runs)
         .where(eq(runs.status, 'running')),
     );
@@ -138,6 +148,32 @@ export class RunRepository {
         .set({ status: 'interrupted', summary, finishedAt })
         .where(and(inArray(runs.id, ids), eq(runs.status, 'running'))),
     );
+  }
+
+  /**
+   * Puts a run whose worker died back in the queue, its partial history dropped (the next attempt
+   * starts over) — only if it is still marked running.
+   */
+  async requeue(id: string, at: string): Promise<void> {
+    const { runs, runSteps, stepArtifacts } = this.database.tables;
+    await this.database.transaction(async (tx) => {
+      const moved = await tx
+        .update(runs)
+        .set({
+          status: 'queued',
+          queuedAt: at,
+          pid: null,
+          host: null,
+          heartbeatAt: null,
+          summary: null,
+          retried: sql`${runs.retried} + 1`,
+        })
+        .where(and(eq(runs.id, id), eq(runs.status, 'running')))
+        .returning({ id: runs.id });
+      if (moved.length === 0) return;
+      await tx.delete(runSteps).where(eq(runSteps.runId, id));
+      await tx.delete(stepArtifacts).where(eq(stepArtifacts.runId, id));
+    });
   }
 
   /** Idempotent per (run, idx) so a step can be written when it starts and again when it ends. */

@@ -133,6 +133,8 @@ export function defineTables(k: DialectKit) {
       /** A submitted run (gagent run --submit, the API): when it was queued, and how to run it. */
       queuedAt: text('queued_at'),
       options: json('options').$type<unknown>(),
+      /** How many times a submitted run was started again after its worker died. */
+      retried: integer('retried').notNull().default(0),
     },
     (t) => [index('runs_user_started').on(t.userId, t.startedAt), index('runs_status').on(t.status)],
   );

@@ -10,7 +10,7 @@ import { followLink } from '../helpers/browser.js';
 import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { freshPgDatabase, PG_PASSWORD } from '../helpers/postgres.js';
-import { modelEnv, reply } from '../helpers/scripted-run.js';
+import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
 
 const PG = inject('pgUrl');
 const TOKEN = 'serve-token-SECRET-7c41d2e9a0b3';
@@ -161,34 +161,48 @@ describe.each([
       // A run submitted through the API, carried out by a worker, with its report.
       const bad = await call('POST', '/v1/runs', { user: 'ada', body: { task: 'x', maxSteps: 0 } });
       expect([bad.status, bad.json.error.code]).toEqual([400, 'bad_request']);
-      const submitted = await call('POST', '/v1/runs', {
-        user: 'ada',
-        body: { task: 'check my inbox', controller: 'none', reflection: false },
+      // Twenty runs submitted through the API, carried out by two workers, each exactly once.
+      const tasks = Array.from({ length: 20 }, (_, i) => `check inbox number ${String(i).padStart(2, '0')}`);
+      const ids: string[] = [];
+      for (const task of tasks) {
+        const submitted = await call('POST', '/v1/runs', {
+          user: 'ada',
+          body: { task, controller: 'none', reflection: false },
+        });
+        expect(submitted.status).toBe(202);
+        ids.push(submitted.json.runId as string);
+      }
+      const workers = [
+        stopOnCleanup(spawnGagent(['worker'], env)),
+        stopOnCleanup(spawnGagent(['worker'], env)),
+      ];
+      await until(async () => {
+        const runs = (await call('GET', '/v1/runs?limit=50', { user: 'ada' })).json.runs as {
+          status: string;
+        }[];
+        return runs.length === 20 && runs.every((r) => r.status === 'done') ? true : undefined;
       });
-      expect(submitted.status).toBe(202);
-      const runId = submitted.json.runId as string;
-      const worker = stopOnCleanup(spawnGagent(['worker'], env));
-      const done = await until(async () => {
-        const run = await call('GET', `/v1/runs/${runId}`, { user: 'ada' });
-        return run.json?.run?.status === 'done' ? run.json : undefined;
-      });
+      const asked = generatorRequests(model.requests());
+      for (const task of tasks) expect(asked.filter((r) => r.text.includes(task))).toHaveLength(1);
+      const runId = ids[0] as string;
+      const done = (await call('GET', `/v1/runs/${runId}`, { user: 'ada' })).json;
       expect(done.steps.map((s: { action: { name: string } }) => s.action.name)).toEqual(['done']);
       expect((await call('GET', `/v1/runs/${runId}`, { user: 'bob' })).status).toBe(400);
       const report = await call('GET', `/v1/runs/${runId}/report`, { user: 'ada' });
       expect([report.status, report.type]).toEqual([200, 'text/html; charset=utf-8']);
       expect(report.text).toContain('Content-Security-Policy');
-      expect(report.text).toContain('check my inbox');
+      expect(report.text).toContain(tasks[0]);
 
       // Errors say what the CLI would, as JSON; a bad user id is refused the same way.
       const nobody = await call('GET', '/v1/status', { user: '../../etc' });
       expect([nobody.status, nobody.json.error.code]).toEqual([400, 'bad_request']);
       expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
       const dbView = await call('GET', '/v1/debug/db');
-      expect(dbView.json.rows.runs).toBe(1);
+      expect(dbView.json.rows.runs).toBe(20);
       expect(dbView.text).not.toContain(PG_PASSWORD);
 
-      worker.child.kill('SIGTERM');
-      expect((await worker.done).code).toBe(0);
+      for (const w of workers) w.child.kill('SIGTERM');
+      expect((await Promise.all(workers.map((w) => w.done))).map((r) => r.code)).toEqual([0, 0]);
       cli.child.kill('SIGTERM');
       const ended = await cli.done;
       expect(ended.code).toBe(0);

@@ -127,6 +127,35 @@ describe.each([
     expect((await survivor.done).code).toBe(0);
   });
 
+  it.skipIf(skip)(
+    'a run submitted with --retries starts over on another worker when its worker dies',
+    async () => {
+      const db = await database(dialect);
+      let calls = 0;
+      // The first worker's model call never returns; the retry's does.
+      const fake = await model(() => (++calls === 1 ? { hang: true } : reply('agent.done()', 'Done now.')));
+      const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+      const runId = await submit(env, 'try twice', ['--retries', '1']);
+      const doomed = worker(env, 1);
+      await doomed.waitFor(/"run_claimed"/);
+      await until(async () => (calls > 0 ? true : undefined));
+      doomed.child.kill('SIGKILL');
+      await doomed.done;
+      const survivor = worker(env, 1);
+      const store = await db.open();
+      cleanups.push(() => store.close());
+      const run = await until(async () => {
+        const row = await store.runs.get('singleton', runId);
+        return row?.status === 'done' ? row : undefined;
+      });
+      expect(run.retried).toBe(1);
+      expect(run.pid).toBe(survivor.child.pid);
+      expect((await store.runs.steps(runId)).map((s) => s.outcome)).toEqual([{ type: 'done' }]);
+      survivor.child.kill('SIGTERM');
+      expect((await survivor.done).code).toBe(0);
+    },
+  );
+
   it.skipIf(skip)('SIGTERM lets the step in progress finish, then the run stops cleanly', async () => {
     const db = await database(dialect);
     let steps = 0;

@@ -23,6 +23,7 @@ const run: RunRow = {
   heartbeatAt: null,
   queuedAt: null,
   options: null,
+  retried: 0,
 };
 
 const step = (idx: number, rest: Partial<RunStepRow>): RunStepRow => ({

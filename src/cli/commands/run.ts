@@ -5,6 +5,7 @@
  */
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import type { RunRequest } from '../../domain/run.js';
+import { UsageError } from '../../errors.js';
 import type { RunEventBus } from '../../runner/event-bus.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import { newRunId } from '../../runner/run-task.js';
@@ -42,7 +43,15 @@ function runRequest(task: string, options: OptionsOf<'run'>): RunRequest {
     controllerUrl: options.controllerUrl,
     url: parseStartUrl(options.url),
     model: options.model,
+    retries: parseRetries(options.retries),
   };
+}
+
+function parseRetries(raw: unknown): number {
+  const n = Number(raw ?? 0);
+  if (!Number.isInteger(n) || n < 0 || n > 5)
+    throw new UsageError(`--retries must be a whole number from 0 to 5, got "${String(raw)}".`);
+  return n;
 }
 
 /** --submit: the run is queued for a worker (gagent worker), on this database. */

@@ -32,6 +32,8 @@ function runJson(run: RunRow) {
     queuedAt: run.queuedAt,
     /** The process that ran it (a worker's, or the gagent run's): host:pid. */
     worker: run.host && run.pid !== null ? `${run.host}:${run.pid}` : null,
+    /** Times it was started again after its worker died (a submitted run with --retries). */
+    retried: run.retried,
   };
 }
 

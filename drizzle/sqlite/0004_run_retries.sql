@@ -1,0 +1,1 @@
+ALTER TABLE `runs` ADD `retried` integer DEFAULT 0 NOT NULL;
