@@ -11,7 +11,7 @@ import { cliEnv, spawnGagent, tempHome } from '../test/helpers/cli.js';
 import { modelEnv, reply } from '../test/helpers/scripted-run.js';
 import { type BenchRow, median } from './table.js';
 
-const RUNS = 40;
+const RUNS = 200;
 
 async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
   for (;;) {
@@ -81,6 +81,7 @@ async function throughput(workers: number): Promise<{ perMinute: number; claimMs
         })),
       );
     });
+    await store.runs.announceQueued();
     await waitFor(async () => {
       const runs = await store.runs.list('singleton', RUNS + 10);
       return runs.filter((r) => r.status === 'done').length >= RUNS + 5 ? true : undefined;

@@ -26,6 +26,13 @@ export interface Database {
   query<T>(statement: (db: Db) => PromiseLike<T>): Promise<T>;
   /** Runs `work` as one transaction: all of its statements (made with `tx`) land, or none do. */
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Tells the processes waiting in `onRunQueued` — on any machine sharing this database — that a
+   * run was queued. Best effort: a lost signal costs a waiting worker one poll interval.
+   */
+  announceRunQueued(): Promise<void>;
+  /** Calls `listener` whenever a run is announced; resolves to a function that stops listening. */
+  onRunQueued(listener: () => void): Promise<() => Promise<void>>;
   /** The schema version this database is at. */
   schemaVersion(): Promise<number>;
   /** The database engine and its version ("SQLite 3.50.2", "PostgreSQL 15.14"). */

@@ -13,6 +13,8 @@ import { tables } from './schema-pg.js';
 /** The oldest server gagent accepts (ON CONFLICT, jsonb, and advisory locks are all older). */
 const MIN_SERVER_VERSION = 120000;
 const CONNECT_TIMEOUT_MS = 10_000;
+/** The channel that wakes waiting workers when a run is queued. */
+const RUN_QUEUED_CHANNEL = 'gagent_run_queued';
 
 /** The URL without its password, for people and logs. */
 export function redactDbUrl(url: string): string {
@@ -101,7 +103,7 @@ class PgDatabase implements Database {
 
   constructor(
     private readonly pool: pg.Pool,
-    readonly location: string,
+    private readonly url: string,
     private readonly serverVersion: string,
   ) {
     this.db = drizzle(pool) as unknown as Db;
@@ -109,12 +111,37 @@ class PgDatabase implements Database {
 
   readonly notices: readonly string[] = [];
 
+  get location(): string {
+    return redactDbUrl(this.url);
+  }
+
   query<T>(statement: (db: Db) => PromiseLike<T>): Promise<T> {
     return Promise.resolve(statement(this.db));
   }
 
   transaction<T>(work: (tx: Db) => Promise<T>): Promise<T> {
     return this.db.transaction((tx) => work(tx as unknown as Db));
+  }
+
+  async announceRunQueued(): Promise<void> {
+    await this.pool.query(`NOTIFY ${RUN_QUEUED_CHANNEL}`).catch(() => {});
+  }
+
+  /** A connection of its own that LISTENs; if it cannot connect or later dies, waiters poll. */
+  async onRunQueued(listener: () => void): Promise<() => Promise<void>> {
+    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+    client.on('error', () => {});
+    client.on('notification', () => listener());
+    try {
+      await client.connect();
+      await client.query(`LISTEN ${RUN_QUEUED_CHANNEL}`);
+    } catch {
+      await client.end().catch(() => {});
+      return async () => {};
+    }
+    return async () => {
+      await client.end().catch(() => {});
+    };
   }
 
   async schemaVersion(): Promise<number> {
@@ -164,7 +191,7 @@ export async function openPostgres(url: string): Promise<Database> {
     } finally {
       client.release();
     }
-    return new PgDatabase(pool, redactDbUrl(url), version);
+    return new PgDatabase(pool, url, version);
   } catch (err) {
     await pool.end().catch(() => {});
     throw pgOpenError(err, url);

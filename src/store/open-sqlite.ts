@@ -10,6 +10,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { GagentError } from '../errors.js';
 import type { Database, Db } from './database.js';
 import { migrate, schemaVersion } from './migrate.js';
+import { announceByFile, queuedSignalFile, watchSignalFile } from './queued-signal-file.js';
 import { tables } from './schema-sqlite.js';
 
 const BUSY_TIMEOUT_MS = 5_000;
@@ -67,7 +68,7 @@ function refuseLink(file: string): GagentError {
 
 /** Creates or opens the file without following a symlink, and makes it 0600 through the open descriptor. */
 function ensurePrivateFile(file: string): void {
-  for (const companion of [`${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+  for (const companion of [`${file}-wal`, `${file}-shm`, `${file}-journal`, queuedSignalFile(file)]) {
     if (fs.lstatSync(companion, { throwIfNoEntry: false })?.isSymbolicLink()) throw refuseLink(companion);
   }
   let fd: number;
@@ -170,6 +171,15 @@ class SqliteDatabase implements Database {
     } finally {
       done();
     }
+  }
+
+  async announceRunQueued(): Promise<void> {
+    announceByFile(queuedSignalFile(this.location));
+  }
+
+  async onRunQueued(listener: () => void): Promise<() => Promise<void>> {
+    const stop = watchSignalFile(queuedSignalFile(this.location), listener);
+    return async () => stop();
   }
 
   async schemaVersion(): Promise<number> {

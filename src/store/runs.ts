@@ -82,6 +82,17 @@ export class RunRepository {
         options: run.request,
       }),
     );
+    await this.database.announceRunQueued();
+  }
+
+  /** Wakes waiting workers: runs were queued (by submit, requeue, or straight into the table). */
+  announceQueued(): Promise<void> {
+    return this.database.announceRunQueued();
+  }
+
+  /** Calls `listener` whenever a run is queued anywhere on this database; the result stops it. */
+  onQueued(listener: () => void): Promise<() => Promise<void>> {
+    return this.database.onRunQueued(listener);
   }
 
   /**
@@ -174,6 +185,7 @@ export class RunRepository {
       await tx.delete(runSteps).where(eq(runSteps.runId, id));
       await tx.delete(stepArtifacts).where(eq(stepArtifacts.runId, id));
     });
+    await this.database.announceRunQueued();
   }
 
   /** Idempotent per (run, idx) so a step can be written when it starts and again when it ends. */

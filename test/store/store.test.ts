@@ -32,6 +32,24 @@ async function openPgStore(): Promise<Store> {
   return store;
 }
 
+/** Two connections (as two processes would have) to one fresh database. */
+async function twoSqliteStores(): Promise<[Store, Store]> {
+  const file = path.join(tempDir('gagent-store-'), 'gagent.db');
+  const stores = [await Store.open(file), await Store.open(file)] as [Store, Store];
+  for (const s of stores) cleanups.push(() => s.close());
+  return stores;
+}
+
+async function twoPgStores(): Promise<[Store, Store]> {
+  const url = (await freshPgDatabase(PG)) as string;
+  const stores = [
+    await Store.open({ dialect: 'postgres', url }),
+    await Store.open({ dialect: 'postgres', url }),
+  ] as [Store, Store];
+  for (const s of stores) cleanups.push(() => s.close());
+  return stores;
+}
+
 const run = (id: string, userId = 'alice', startedAt = new Date().toISOString()) => ({
   id,
   userId,
@@ -44,9 +62,9 @@ const run = (id: string, userId = 'alice', startedAt = new Date().toISOString())
 });
 
 describe.each([
-  ['SQLite', openSqliteStore, false],
-  ['PostgreSQL', openPgStore, !PG],
-] as const)('the store on %s', (_name, open, skip) => {
+  ['SQLite', openSqliteStore, false, twoSqliteStores],
+  ['PostgreSQL', openPgStore, !PG, twoPgStores],
+] as const)('the store on %s', (_name, open, skip, openTwo) => {
   it.skipIf(skip)(
     'finalize writes user, auth config, account and MCP connection together, idempotently',
     async () => {
@@ -242,6 +260,20 @@ describe.each([
     const dir = migrationsDir(s.dialect === 'sqlite' ? 'sqlite' : 'pg');
     expect(await s.schemaVersion()).toBe(latestSchemaVersion(dir));
     expect(await s.engineVersion()).toMatch(s.dialect === 'sqlite' ? /^SQLite 3\./ : /^PostgreSQL \d+/);
+  });
+  it.skipIf(skip)('a run queued on one connection wakes the workers listening on another', async () => {
+    const [submitter, worker] = await openTwo();
+    let announced!: () => void;
+    const woken = new Promise<void>((resolve) => {
+      announced = resolve;
+    });
+    const stopListening = await worker.runs.onQueued(() => announced());
+    cleanups.push(stopListening);
+    const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
+    await submitter.runs.submit({ id: 'q1', userId: 'alice', request, queuedAt: new Date().toISOString() });
+    await woken; // never settles (the test times out) if the announcement does not arrive
+    const claimed = await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString());
+    expect(claimed).toMatchObject({ id: 'q1', status: 'running', pid: 7, host: 'w' });
   });
 });
 

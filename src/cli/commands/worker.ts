@@ -19,8 +19,12 @@ import type { OptionsOf } from '../definitions.js';
 import { keepHeapNearLiveSize } from '../heap.js';
 import { executeRun } from '../run-execution.js';
 
-/** How often an idle worker looks for a queued run. */
-const POLL_MS = 500;
+/**
+ * How often an idle worker looks for a queued run unannounced. A queued run is announced (a NOTIFY
+ * on PostgreSQL, a signal file on SQLite) and wakes waiting workers at once; the poll only covers a
+ * lost announcement.
+ */
+const POLL_MS = 2_000;
 /** How often a worker looks for runs whose process died. */
 const REAP_EVERY_MS = 5_000;
 
@@ -84,12 +88,20 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
     `gagent worker ${me.host}:${me.pid} on ${store.location}: up to ${concurrency} run${concurrency === 1 ? '' : 's'} at once (Ctrl+C or SIGTERM stops it after the current steps)`,
   );
   const active = new Set<Promise<void>>();
+  // An announcement that comes while the worker is busy claiming is remembered, not lost.
+  let announcedSinceClaim = false;
+  let wake = () => {};
+  const stopListening = await store.runs.onQueued(() => {
+    announcedSinceClaim = true;
+    wake();
+  });
   let reapedAt = 0;
   while (!ctx.signal.aborted) {
     if (Date.now() - reapedAt >= REAP_EVERY_MS) {
       await reapAbandonedRuns(store);
       reapedAt = Date.now();
     }
+    announcedSinceClaim = false;
     const claimed =
       active.size < concurrency ? await store.runs.claimNext(me, new Date().toISOString()) : undefined;
     if (claimed) {
@@ -99,9 +111,21 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
       active.add(running);
       continue;
     }
-    // Nothing to take (or no room): wait for a run to end, the next poll, or the signal to stop.
-    await Promise.race([sleep(POLL_MS, undefined, { signal: ctx.signal }).catch(() => {}), ...active]);
+    // Nothing to take (or no room): wait for a queued run, a run to end, the next poll, or the stop.
+    if (announcedSinceClaim && active.size < concurrency) continue;
+    const waited = new AbortController();
+    const announced = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    await Promise.race([
+      announced,
+      sleep(POLL_MS, undefined, { signal: AbortSignal.any([ctx.signal, waited.signal]) }).catch(() => {}),
+      ...active,
+    ]);
+    waited.abort();
+    wake = () => {};
   }
+  await stopListening();
   await Promise.allSettled(active);
   ctx.output.info(`gagent worker ${me.host}:${me.pid} stopped`);
   return 0;
