@@ -1,5 +1,5 @@
 /** runs and run_steps: the history of `gagent run`, written step by step as it happens. */
-import { and, asc, desc, eq, gte, inArray, like, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, like, lt, ne, notInArray, sql } from 'drizzle-orm';
 import type { RunRequest, RunStatus, StepKind } from '../domain/run.js';
 import type { Database } from './database.js';
 import type { Tables } from './tables.js';
@@ -247,13 +247,17 @@ export class RunRepository {
     return rows[0];
   }
 
-  /** Deletes one of the user's runs and its steps; false when the user has no such run. */
+  /**
+   * Deletes one of the user's runs and its steps (a queued run is thereby cancelled); false when
+   * the user has no such run or it is running — tested in the statement, as a worker may take a
+   * queued run at any moment.
+   */
   async delete(userId: string, id: string): Promise<boolean> {
     const runs = this.runs;
     const deleted = await this.database.query((db) =>
       db
         .delete(runs)
-        .where(and(eq(runs.id, id), eq(runs.userId, userId)))
+        .where(and(eq(runs.id, id), eq(runs.userId, userId), ne(runs.status, 'running')))
         .returning({ id: runs.id }),
     );
     return deleted.length > 0;
@@ -261,14 +265,21 @@ export class RunRepository {
 
   /**
    * Deletes the user's finished runs started before `before` (ISO time), steps included; returns
-   * their ids. A run still in progress keeps writing its steps, so it is never pruned.
+   * their ids. A run still in progress keeps writing its steps, and a queued run is yet to happen:
+   * neither is pruned.
    */
   async prune(userId: string, before: string): Promise<string[]> {
     const runs = this.runs;
     const rows = await this.database.query((db) =>
       db
         .delete(runs)
-        .where(and(eq(runs.userId, userId), lt(runs.startedAt, before), ne(runs.status, 'running')))
+        .where(
+          and(
+            eq(runs.userId, userId),
+            lt(runs.startedAt, before),
+            notInArray(runs.status, ['running', 'queued']),
+          ),
+        )
         .returning({ id: runs.id }),
     );
     return rows.map((r) => r.id);

@@ -261,6 +261,22 @@ describe.each([
     expect(await s.schemaVersion()).toBe(latestSchemaVersion(dir));
     expect(await s.engineVersion()).toMatch(s.dialect === 'sqlite' ? /^SQLite 3\./ : /^PostgreSQL \d+/);
   });
+  it.skipIf(skip)('delete never takes a running run; prune spares running and queued runs', async () => {
+    const s = await open();
+    const long_ago = '2020-01-01T00:00:00.000Z';
+    const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
+    await s.runs.create(run('run_running', 'alice', long_ago));
+    await s.runs.submit({ id: 'run_queued', userId: 'alice', request, queuedAt: long_ago });
+    await s.runs.create(run('run_done', 'alice', long_ago));
+    await s.runs.finish('run_done', 'done', 'Done.', long_ago);
+    expect(await s.runs.delete('alice', 'run_running')).toBe(false);
+    expect(await s.runs.prune('alice', new Date().toISOString())).toEqual(['run_done']);
+    expect((await s.runs.list('alice', 10)).map((r) => r.id).sort()).toEqual(['run_queued', 'run_running']);
+    // Deleting a queued run cancels it: no worker can take it any more.
+    expect(await s.runs.delete('alice', 'run_queued')).toBe(true);
+    expect(await s.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString())).toBeUndefined();
+  });
+
   it.skipIf(skip)('a run queued on one connection wakes the workers listening on another', async () => {
     const [submitter, worker] = await openTwo();
     let announced!: () => void;

@@ -146,13 +146,13 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
 
 export const runsDeleteCommand: CommandHandler<OptionsOf<'runs delete'>> = async (ctx, args) => {
   const run = await findRun(ctx, args[0] ?? '');
-  if (run.status === 'running') {
+  // Found, so not deleted means running (maybe taken by a worker since it was found).
+  if (run.status === 'running' || !(await (await ctx.store()).runs.delete(ctx.config.user, run.id))) {
     throw new UsageError(
       `The run ${run.id} is still running.`,
       'Wait for it to end (or stop it with Ctrl+C), then delete it.',
     );
   }
-  await (await ctx.store()).runs.delete(ctx.config.user, run.id);
   ctx.output.result({ user: ctx.config.user, deleted: [run.id] }, () => `Deleted ${run.id}.`);
   return 0;
 };
