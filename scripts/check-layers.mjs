@@ -31,6 +31,7 @@ const FOUNDATION = new Set([
   'format',
   'domain',
   'package-root',
+  'request-target',
 ]);
 
 /** The part of src/ a file belongs to ("store", "cli", … or "foundation"). */

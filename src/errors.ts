@@ -34,6 +34,9 @@ export class UsageError extends GagentError {
   }
 }
 
+/** What was asked for is not there (exit 2 like any usage error; 404 through the API). */
+export class NotFoundError extends UsageError {}
+
 export class NotAuthorizedError extends GagentError {
   constructor(message: string, hint?: string, options?: { cause?: unknown }) {
     super(message, ExitCode.NotAuthorized, hint, options);

@@ -16,6 +16,11 @@ export interface CommandContext {
   store(): Promise<Store>;
   /** The command's one HTTP stack (proxy-aware); execute() closes it. */
   http: HttpStack;
+  /**
+   * Where Composio sends the browser back when a server's own route receives it (gagent serve);
+   * absent, a loopback listener of this process does (callbackAddress).
+   */
+  connectCallback?: () => URL;
 }
 
 export function throwIfAborted(signal: AbortSignal): void {

@@ -12,12 +12,10 @@ import { newRunId, type RunServices, type RunSummary, runTask } from '../runner/
 import type { Store } from '../store/store.js';
 import { accountManager } from './accounts.js';
 import type { CommandContext } from './context.js';
+import { wholeNumberFlag } from './number-flags.js';
 
 export function parseMaxSteps(raw: unknown): number {
-  const n = Number(raw ?? 30);
-  if (!Number.isInteger(n) || n < 1 || n > 1000)
-    throw new UsageError(`--max-steps must be a whole number from 1 to 1000, got "${String(raw)}".`);
-  return n;
+  return wholeNumberFlag(raw, '--max-steps', { min: 1, max: 1000, fallback: 30 });
 }
 
 export function parseStartUrl(raw: unknown): string | undefined {

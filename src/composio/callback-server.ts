@@ -3,9 +3,11 @@
  * checks our random `state`, accepts exactly one callback, keeps waiting after a wrong one.
  * The callback is a hint, not proof: the caller confirms the account with Composio.
  */
+
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GagentError, UsageError } from '../errors.js';
+import { requestTarget } from '../request-target.js';
 
 export interface CallbackResult {
   connectedAccountId: string | null;
@@ -143,8 +145,8 @@ export async function startCallbackServer(options: {
   });
 
   const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
-    if (url.pathname !== path) return html(res, 404, 'Not found', 'This address is not part of gagent.');
+    const url = requestTarget(req.url);
+    if (url?.pathname !== path) return html(res, 404, 'Not found', 'This address is not part of gagent.');
     if (req.method !== 'GET') {
       res.writeHead(405, { allow: 'GET' }).end();
       return;

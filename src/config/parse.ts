@@ -50,10 +50,14 @@ export function parseModelSpec(value: string, name: string): ModelSpec {
   return { provider, model: (match[2] ?? '').trim() };
 }
 
+/** Digits, or digits with decimals: Number() alone would also take "0x10", "1e3" and "". */
+export const WHOLE_NUMBER = /^\s*\d+\s*$/;
+export const DECIMAL_NUMBER = /^\s*\d+(\.\d+)?\s*$/;
+
 export function parsePositiveInt(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0)
+  if (!WHOLE_NUMBER.test(value) || n <= 0)
     throw new UsageError(`${name} must be a positive integer, got "${value}".`);
   return n;
 }
@@ -62,7 +66,7 @@ export function parsePositiveInt(value: string | undefined, name: string): numbe
 export function parseSeconds(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || n > 3600)
+  if (!DECIMAL_NUMBER.test(value) || n <= 0 || n > 3600)
     throw new UsageError(`${name} must be a number of seconds from 0.1 to 3600, got "${value}".`);
   return n;
 }
@@ -70,7 +74,7 @@ export function parseSeconds(value: string | undefined, name: string): number | 
 export function parseMegabytes(value: string | undefined, name: string): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0.01 || n > 1024)
+  if (!DECIMAL_NUMBER.test(value) || n < 0.01 || n > 1024)
     throw new UsageError(`${name} must be a number of megabytes from 0.01 to 1024, got "${value}".`);
   return n;
 }
@@ -131,12 +135,15 @@ export function parseHeaderList(value: string, name: string): Record<string, str
 
 const USER_ID = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/;
 
-/** --user wins (even when empty: that is a mistake to report), then GAGENT_USER, then "singleton". */
-export function parseUser(flag: string | undefined, env: Env): string {
+/**
+ * --user wins (even when empty: that is a mistake to report), then GAGENT_USER, then "singleton".
+ * `source` names where the explicit value came from (--user, or the API's X-User-Id header).
+ */
+export function parseUser(flag: string | undefined, env: Env, source = '--user'): string {
   const user = flag !== undefined ? flag.trim() : (nonEmpty(env.GAGENT_USER) ?? 'singleton');
   if (!USER_ID.test(user)) {
     throw new UsageError(
-      `"${user}" is not a valid user id${flag !== undefined ? ' (from --user)' : ''}.`,
+      `"${user}" is not a valid user id${flag !== undefined ? ` (from ${source})` : ''}.`,
       'Use letters, digits and . _ @ + - (at most 128 characters), starting with a letter or digit.',
     );
   }

@@ -4,6 +4,7 @@ import { startCallbackServer } from '../../src/composio/callback-server.js';
 import { ComposioApi } from '../../src/composio/composio-api.js';
 import { normalizeMcpEndpoint } from '../../src/composio/mcp-endpoint.js';
 import { startFakeComposio } from '../fakes/composio/server.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 describe('OAuth callback server', () => {
   it('listens on loopback only, refuses wrong states while it keeps waiting, and accepts exactly one callback', async () => {
@@ -19,6 +20,9 @@ describe('OAuth callback server', () => {
     const refused = await fetch(wrong);
     expect(refused.status).toBe(400);
     expect(await refused.text()).toContain('does not belong');
+    // A request target no browser sends: answered, and the server keeps waiting.
+    const odd = await rawRequest(server.url, 'GET //[ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
+    expect(odd.status).toBe(404);
     const good = new URL(url);
     good.searchParams.set('status', 'success');
     good.searchParams.set('connectedAccountId', 'ca_camel'); // the legacy spelling

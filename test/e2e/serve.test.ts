@@ -10,6 +10,7 @@ import { followLink } from '../helpers/browser.js';
 import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { freshPgDatabase, PG_PASSWORD } from '../helpers/postgres.js';
+import { rawRequest } from '../helpers/raw-http.js';
 import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
 
 const PG = inject('pgUrl');
@@ -187,7 +188,7 @@ describe.each([
       const runId = ids[0] as string;
       const done = (await call('GET', `/v1/runs/${runId}`, { user: 'ada' })).json;
       expect(done.steps.map((s: { action: { name: string } }) => s.action.name)).toEqual(['done']);
-      expect((await call('GET', `/v1/runs/${runId}`, { user: 'bob' })).status).toBe(400);
+      expect((await call('GET', `/v1/runs/${runId}`, { user: 'bob' })).status).toBe(404);
       const report = await call('GET', `/v1/runs/${runId}/report`, { user: 'ada' });
       expect([report.status, report.type]).toEqual([200, 'text/html; charset=utf-8']);
       expect(report.text).toContain('Content-Security-Policy');
@@ -209,6 +210,87 @@ describe.each([
       expect(ended.stderr).not.toContain(TOKEN);
     },
   );
+});
+
+describe('gagent serve stays up whatever its clients and Composio do', () => {
+  it('answers odd requests, failed and pending connects, and a Composio that is down, then stops cleanly', async () => {
+    const world: ComposioWorld = await startComposioWorld();
+    cleanups.push(() => world.close());
+    const env = world.env({ GAGENT_SERVE_TOKEN: TOKEN });
+    const { url, cli } = await serve(env);
+    const call = api(url);
+    const alive = async () => (await call('GET', '/v1/runs')).status;
+
+    // A request target no client library sends, with and without the token.
+    const target = (auth: string) =>
+      rawRequest(url, `GET //[ HTTP/1.1\r\nHost: x\r\n${auth}Connection: close\r\n\r\n`);
+    expect((await target('')).status).toBe(401);
+    expect((await target(`Authorization: Bearer ${TOKEN}\r\n`)).status).toBe(404);
+    expect(await alive()).toBe(200);
+    // The token comes first: without it, not even which routes exist is said.
+    expect((await api(url, '')('PUT', '/v1/runs')).status).toBe(401);
+    expect((await api(url, '')('GET', '/v1/nothing-here')).status).toBe(401);
+    const put = await fetch(`${url}/v1/runs`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
+    expect([put.status, put.headers.get('allow')]).toEqual([405, 'GET, POST']);
+    expect(
+      (await fetch(`${url}/v1/runs`, { method: 'HEAD', headers: { authorization: `Bearer ${TOKEN}` } }))
+        .status,
+    ).toBe(200);
+    const missing = await call('GET', '/v1/runs/run_nope');
+    expect([missing.status, missing.json.error.code]).toEqual([404, 'not_found']);
+    const badUser = await call('GET', '/v1/status', { user: 'a b' });
+    expect(badUser.json.error.message).toContain('(from X-User-Id)');
+
+    // The OpenAPI document says what each route really answers.
+    const spec = (await call('GET', '/openapi.json')).json;
+    expect(Object.keys(spec.paths['/v1/connections/{provider}'].post.responses)).toContain('201');
+    expect(Object.keys(spec.paths['/v1/runs'].post.responses)).toContain('202');
+    expect(spec.paths['/v1/runs'].post.requestBody.required).toBe(true);
+    expect(spec.paths['/v1/tools/{provider}/{tool}/call'].post.requestBody.required).toBe(false);
+    expect(spec.paths['/v1/runs/{id}/report'].get.responses['200'].content).toHaveProperty('text/html');
+    // What connect would do names this server's own callback route.
+    const preview = await call('GET', '/v1/debug/redirect/gmail');
+    expect(preview.json.callbackUrl).toBe(`${url}/v1/connect/callback?state=<random per connect>`);
+
+    // A connect the user denies at the provider: the browser is told, the server goes on.
+    const denied = await call('POST', '/v1/connections/gmail', { user: 'carol' });
+    const browser = await followLink(denied.json.redirectUrl, { outcome: 'failed', toCallback: true });
+    expect(browser.callbackStatus).toBe(200); // a page saying the authorization failed
+    await until(async () => {
+      const carol = (await call('GET', '/v1/status?refresh=true', { user: 'carol' })).json;
+      const gmail = carol.providers.find((p: { provider: string }) => p.provider === 'gmail');
+      return gmail && !gmail.authorized ? true : undefined;
+    });
+    expect(await alive()).toBe(200);
+
+    // Composio down: 502 for that request, the server goes on.
+    const downEnv = { ...env, COMPOSIO_BASE_URL: 'http://127.0.0.1:9' };
+    const down = await serve(downEnv);
+    const failed = await api(down.url)('POST', '/v1/connections/gmail', { user: 'erin' });
+    expect([failed.status, failed.json.error.code]).toEqual([502, 'upstream_unreachable']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await api(down.url)('GET', '/v1/runs')).status).toBe(200);
+
+    // A connect left waiting when the server is stopped ends with it, cleanly.
+    const pending = await call('POST', '/v1/connections/gmail', { user: 'dave' });
+    expect(pending.json.status).toBe('INITIATED');
+    cli.child.kill('SIGTERM');
+    const ended = await cli.done;
+    expect([ended.code, ended.stderr]).not.toContain(1);
+    expect(ended.code).toBe(0);
+    expect(ended.stderr).not.toMatch(/Error|\bat /);
+  });
+
+  it('takes a port as digits only', async () => {
+    const refused = await runGagent(['serve', '--port', '0x1F90'], cliEnv(tempHome()));
+    expect([refused.code, refused.stderr.trim()]).toEqual([
+      2,
+      'gagent: --port must be a whole number from 0 to 65535, got "0x1F90".',
+    ]);
+  });
 });
 
 describe('gagent serve refuses to be reachable without a token', () => {

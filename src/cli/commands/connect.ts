@@ -5,20 +5,22 @@
  */
 import { providerInfo } from '../../composio/catalogue.js';
 import { ConnectFlow } from '../../composio/connect-flow.js';
-import { UsageError } from '../../errors.js';
 import { redactUrl } from '../../redact.js';
 import { accountManager } from '../accounts.js';
 import { openInBrowser, shouldOpenBrowser } from '../browser.js';
 import type { CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { decimalFlag } from '../number-flags.js';
 import { rebuildRegistryAndListTools } from '../tools-after-connect.js';
 
 function parseTimeoutSeconds(raw: unknown): number {
-  const seconds = Number(raw ?? 300);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--timeout must be a number of seconds between 0 and 3600, got "${String(raw)}".`);
-  }
-  return seconds;
+  return decimalFlag(raw, '--timeout', {
+    min: 0,
+    max: 3600,
+    fallback: 300,
+    what: 'seconds',
+    exclusiveMin: true,
+  });
 }
 
 export const connectCommand: CommandHandler<OptionsOf<'connect'>> = async (ctx, args, options) => {

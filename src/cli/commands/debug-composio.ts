@@ -18,6 +18,11 @@ function api(ctx: CommandContext, maxRetries?: number): Promise<ComposioApi> {
   });
 }
 
+function loopbackCallbackUrl(redirect: URL | undefined): string {
+  const address = callbackAddress(redirect);
+  return `http://${address.host}:${address.port || '<port chosen by the OS>'}${address.path}?state=<random per connect>`;
+}
+
 /**
  * What connect would do, without doing it: creating a real link would leave an INITIATED
  * account behind at Composio, so this shows the request connect would send instead.
@@ -26,13 +31,15 @@ export const debugRedirectCommand: CommandHandler<OptionsOf<'debug redirect'>> =
   const info = providerInfo(args[0] ?? '');
   const { config } = ctx;
   // The same rules connect applies: a redirect connect would refuse is refused here too.
-  const address = callbackAddress(config.composio.redirect);
+  const serverCallback = ctx.connectCallback?.().toString();
+  const callbackUrl = serverCallback
+    ? `${serverCallback}${serverCallback.includes('?') ? '&' : '?'}state=<random per connect>`
+    : loopbackCallbackUrl(config.composio.redirect);
   const manager = await accountManager(ctx);
   const authConfig = await manager.findAuthConfig(info, ctx.signal);
   const existing = authConfig
     ? await manager.activeAccountFor(config.user, authConfig.id, ctx.signal)
     : undefined;
-  const callbackUrl = `http://${address.host}:${address.port || '<port chosen by the OS>'}${address.path}?state=<random per connect>`;
   const base = composioBaseUrl(config.composio.baseUrl);
   const authConfigId = authConfig?.id ?? '<created by connect>';
   const report = {

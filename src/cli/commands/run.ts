@@ -5,13 +5,13 @@
  */
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import type { RunRequest } from '../../domain/run.js';
-import { UsageError } from '../../errors.js';
 import type { RunEventBus } from '../../runner/event-bus.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import { newRunId } from '../../runner/run-task.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
 import { keepHeapNearLiveSize } from '../heap.js';
+import { wholeNumberFlag } from '../number-flags.js';
 import { executeRun, parseMaxSteps, parseStartUrl, parseTask, submitRun } from '../run-execution.js';
 
 /** Bridges the runner's approval question to the keypress the TUI reports. */
@@ -48,10 +48,7 @@ function runRequest(task: string, options: OptionsOf<'run'>): RunRequest {
 }
 
 function parseRetries(raw: unknown): number {
-  const n = Number(raw ?? 0);
-  if (!Number.isInteger(n) || n < 0 || n > 5)
-    throw new UsageError(`--retries must be a whole number from 0 to 5, got "${String(raw)}".`);
-  return n;
+  return wholeNumberFlag(raw, '--retries', { min: 0, max: 5, fallback: 0 });
 }
 
 /** --submit: the run is queued for a worker (gagent worker), on this database. */

@@ -1,21 +1,18 @@
 /** gagent runs list / show / delete / prune: the user's saved history of runs, step by step. A user sees only their own runs. */
 import { planIntent } from '../../agent/plan-sections.js';
 import { reflectionVerdict, VERDICT_WORDS } from '../../agent/reflection.js';
-import { UsageError } from '../../errors.js';
+import { NotFoundError, UsageError } from '../../errors.js';
 import { formatSize, oneLine } from '../../format.js';
 import { describeAction, describeApproval, describeOutcome } from '../../report/describe-step.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { decimalFlag, wholeNumberFlag } from '../number-flags.js';
 import { writeRunReport } from './runs-report.js';
 
 function parseLimit(raw: unknown): number {
-  const n = Number(raw ?? 20);
-  if (!Number.isInteger(n) || n <= 0 || n > 10_000) {
-    throw new UsageError(`--limit must be a whole number from 1 to 10000, got "${String(raw)}".`);
-  }
-  return n;
+  return wholeNumberFlag(raw, '--limit', { min: 1, max: 10_000, fallback: 20 });
 }
 
 function runJson(run: RunRow) {
@@ -74,7 +71,7 @@ export async function findRun(ctx: CommandContext, wanted: string): Promise<RunR
   await reapAbandonedRuns(await ctx.store());
   const matches = await (await ctx.store()).runs.findByPrefix(ctx.config.user, wanted, 2);
   if (matches.length === 0) {
-    throw new UsageError(
+    throw new NotFoundError(
       `${ctx.config.user} has no run with an id starting with "${wanted}".`,
       "List the runs with gagent runs list (another user's runs need --user).",
     );
@@ -158,15 +155,13 @@ export const runsDeleteCommand: CommandHandler<OptionsOf<'runs delete'>> = async
 };
 
 function parseDays(raw: unknown): number {
-  const text = String(raw ?? '').trim();
-  const days = Number(text);
-  if (text === '' || !Number.isFinite(days) || days < 0 || days > 36_500) {
-    throw new UsageError(
-      `--older-than must be a number of days from 0 to 36500, got "${String(raw)}".`,
-      'For example: gagent runs prune --older-than 30',
-    );
-  }
-  return days;
+  return decimalFlag(raw ?? '', '--older-than', {
+    min: 0,
+    max: 36_500,
+    fallback: 0,
+    what: 'days',
+    hint: 'For example: gagent runs prune --older-than 30',
+  });
 }
 
 export const runsPruneCommand: CommandHandler<OptionsOf<'runs prune'>> = async (ctx, _args, options) => {

@@ -8,16 +8,14 @@ import { randomBytes } from 'node:crypto';
 import { UsageError } from '../../errors.js';
 import type { CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { wholeNumberFlag } from '../number-flags.js';
 import { startServer } from '../serve/server.js';
 
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 const MAX_BODY_BYTES = 1024 * 1024;
 
 function parsePort(raw: unknown): number {
-  const n = Number(raw ?? 8717);
-  if (!Number.isInteger(n) || n < 0 || n > 65_535)
-    throw new UsageError(`--port must be a port number from 0 to 65535, got "${String(raw)}".`);
-  return n;
+  return wholeNumberFlag(raw, '--port', { min: 0, max: 65_535, fallback: 8717 });
 }
 
 export const serveCommand: CommandHandler<OptionsOf<'serve'>> = async (ctx, _args, options) => {

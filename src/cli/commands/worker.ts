@@ -9,7 +9,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config.js';
 import type { RunRequest } from '../../domain/run.js';
-import { errorMessage, GagentError, UsageError } from '../../errors.js';
+import { errorMessage, GagentError } from '../../errors.js';
 import { reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
 import { RunRequestSchema } from '../../runner/run-request.js';
 import type { RunRow } from '../../store/runs.js';
@@ -17,6 +17,7 @@ import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
 import { keepHeapNearLiveSize } from '../heap.js';
+import { wholeNumberFlag } from '../number-flags.js';
 import { executeRun } from '../run-execution.js';
 
 /**
@@ -29,10 +30,7 @@ const POLL_MS = 2_000;
 const REAP_EVERY_MS = 5_000;
 
 function parseConcurrency(raw: unknown): number {
-  const n = Number(raw ?? 1);
-  if (!Number.isInteger(n) || n < 1 || n > 32)
-    throw new UsageError(`--concurrency must be a whole number from 1 to 32, got "${String(raw)}".`);
-  return n;
+  return wholeNumberFlag(raw, '--concurrency', { min: 1, max: 32, fallback: 1 });
 }
 
 /** The run's own context: its user, and the controller and model it asked for, with this machine's keys. */

@@ -18,6 +18,8 @@ export interface ServeDeps {
   redactor: Redactor;
   /** Aborted when the server shuts down. */
   signal: AbortSignal;
+  /** The callback route's URL as Composio must call it (COMPOSIO_REDIRECT, or this server's). */
+  callbackUrl(): URL;
 }
 
 class Capture extends Writable {
@@ -44,6 +46,7 @@ export function requestContext(
     signal: AbortSignal.any([deps.signal, signal]),
     store: () => Promise.resolve(deps.store),
     http: deps.http,
+    connectCallback: deps.callbackUrl,
   };
   return {
     ctx,

@@ -31,11 +31,7 @@ interface Waiting {
 export class ServeConnects {
   private readonly waiting = new Map<string, Waiting>();
 
-  constructor(
-    private readonly deps: ServeDeps,
-    /** The callback route's URL as Composio must call it (COMPOSIO_REDIRECT, or this server's). */
-    private readonly callbackBase: () => URL,
-  ) {}
+  constructor(private readonly deps: ServeDeps) {}
 
   /** Starts connecting `provider` for `user`; resolves with the link (or at once if nothing was left to do). */
   async start(user: string, provider: string): Promise<Record<string, unknown>> {
@@ -53,6 +49,9 @@ export class ServeConnects {
     const ended = new Promise<unknown>((resolve) => {
       settle = (finished) => resolve(finished);
     });
+    // A connect that fails (denied, timed out, Composio down, the server stopping) is reported
+    // through its callback page and status; its rejection must never go unhandled.
+    ended.catch(() => {});
     const flow = new ConnectFlow(ctx.config, this.deps.store, manager, {
       progress: () => {},
       warn: (line) => ctx.output.warn(line),
@@ -102,7 +101,7 @@ export class ServeConnects {
       deliver = resolve;
     });
     this.waiting.set(state, { accepted: false, deliver, finished });
-    const url = this.callbackBase();
+    const url = this.deps.callbackUrl();
     url.searchParams.set('state', state);
     return { url: url.toString(), port: 0, result, close: async () => {} };
   }

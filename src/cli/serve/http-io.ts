@@ -5,7 +5,10 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { ExitCode, GagentError } from '../../errors.js';
+import { ExitCode, GagentError, NotFoundError } from '../../errors.js';
+
+/** How long a request body may pause before the request is given up (408). */
+export const BODY_IDLE_MS = 30_000;
 
 export class HttpError extends Error {
   constructor(
@@ -27,18 +30,36 @@ export async function readJsonBody(req: http.IncomingMessage, limit: number): Pr
   const raw = await new Promise<Buffer>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    // A body that stops arriving would hold its connection (and memory) for as long as it likes.
+    let idle: NodeJS.Timeout | undefined;
+    const stalled = () => {
+      req.off('data', onData);
+      reject(
+        new HttpError(408, 'request_timeout', `The body stopped arriving for ${BODY_IDLE_MS / 1000} s.`),
+      );
+    };
     const onData = (chunk: Buffer) => {
+      idle?.refresh();
       size += chunk.length;
       if (size > limit) {
+        clearTimeout(idle);
         req.off('data', onData);
         reject(tooLarge(limit));
         return;
       }
       chunks.push(chunk);
     };
+    idle = setTimeout(stalled, BODY_IDLE_MS);
+    idle.unref();
     req.on('data', onData);
-    req.once('end', () => resolve(Buffer.concat(chunks)));
-    req.once('error', reject);
+    req.once('end', () => {
+      clearTimeout(idle);
+      resolve(Buffer.concat(chunks));
+    });
+    req.once('error', (err) => {
+      clearTimeout(idle);
+      reject(err);
+    });
   });
   if (raw.length === 0) return undefined;
   const type = String(req.headers['content-type'] ?? '');
@@ -84,13 +105,16 @@ export function sendHtml(res: http.ServerResponse, status: number, html: string)
   res.end(html);
 }
 
+function sentence(err: GagentError): string {
+  return [/[.!?]$/.test(err.message) ? err.message : `${err.message}.`, err.hint].filter(Boolean).join(' ');
+}
+
 /** An error as the API's answer: the status and code its exit code maps to, and its one sentence. */
 export function errorAnswer(err: unknown): { status: number; code: string; message: string } {
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
+  if (err instanceof NotFoundError) return { status: 404, code: 'not_found', message: sentence(err) };
   if (err instanceof GagentError) {
-    const message = [/[.!?]$/.test(err.message) ? err.message : `${err.message}.`, err.hint]
-      .filter(Boolean)
-      .join(' ');
+    const message = sentence(err);
     switch (err.exitCode) {
       case ExitCode.Usage:
         return { status: 400, code: 'bad_request', message };

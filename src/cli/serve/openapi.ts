@@ -21,6 +21,68 @@ const ERROR = {
   },
 };
 
+const HTML = { 'text/html': { schema: { type: 'string' } } };
+
+/** Every error a route can answer, as {error: {code, message}}. */
+function errorsFor(authenticated: boolean): Record<string, unknown> {
+  const statuses = {
+    '400': 'Bad request: a parameter, header or body the route does not take',
+    ...(authenticated
+      ? { '401': 'No or wrong bearer token', '403': 'Not authorized (the account is not connected)' }
+      : {}),
+    '404': 'No such route, or no such run of this user',
+    '405': 'Method not allowed (the Allow header lists the ones that are)',
+    '408': 'The body stopped arriving',
+    '413': 'The body is over the limit (1 MB)',
+    '415': 'The body is not JSON',
+    '500': 'The command failed',
+    '502': 'Composio, the model or an MCP server could not be reached',
+    '503': 'The server is stopping',
+  };
+  return Object.fromEntries(
+    Object.entries(statuses).map(([status, description]) => [status, { ...ERROR, description }]),
+  );
+}
+
+function successOf(route: Route): Record<string, unknown> {
+  if (!('special' in route))
+    return {
+      '200': {
+        description: 'The same document the CLI command prints with --json',
+        content: { 'application/json': {} },
+      },
+    };
+  switch (route.special) {
+    case 'connect':
+      return {
+        '201': {
+          description: "Composio's link for the user to open (or ACTIVE when already connected)",
+          content: { 'application/json': {} },
+        },
+      };
+    case 'submit':
+      return {
+        '202': {
+          description: 'The run is queued for a worker: {runId, user, status}',
+          content: { 'application/json': {} },
+        },
+      };
+    case 'report':
+      return { '200': { description: 'The HTML report of the run (self-contained)', content: HTML } };
+    default:
+      return { '200': { description: 'The OpenAPI document', content: { 'application/json': {} } } };
+  }
+}
+
+/** The callback answers the browser, with a page whatever happened. */
+const CALLBACK_ANSWERS = {
+  '200': { description: 'Connected, or the provider refused (the page says which)', content: HTML },
+  '202': { description: 'Still finishing; check the status in a moment', content: HTML },
+  '400': { description: 'Not for a connect in progress', content: HTML },
+  '409': { description: 'This connect was already answered', content: HTML },
+  '502': { description: 'Not connected: Composio could not finish it', content: HTML },
+};
+
 export function openApiDocument(table: Route[], version: string): unknown {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of table) {
@@ -60,20 +122,14 @@ export function openApiDocument(table: Route[], version: string): unknown {
       ...(route.body
         ? {
             requestBody: {
-              required: true,
+              // Command routes read a missing body as {} (server.ts); submitting needs a task.
+              required: !route.body.safeParse({}).success,
               content: { 'application/json': { schema: z.toJSONSchema(route.body, { io: 'input' }) } },
             },
           }
         : {}),
       ...(isPublic ? { security: [] } : {}),
-      responses: {
-        '200': { description: 'The same document the CLI command prints with --json' },
-        '400': ERROR,
-        '401': ERROR,
-        '403': ERROR,
-        '413': ERROR,
-        '502': ERROR,
-      },
+      responses: isPublic ? CALLBACK_ANSWERS : { ...successOf(route), ...errorsFor(true) },
     };
   }
   return {

@@ -207,8 +207,8 @@ export function matchRoute(
   table: Route[],
   method: string,
   pathname: string,
-): { route: Route; params: Record<string, string> } | 'method' | null {
-  let pathMatched = false;
+): { route: Route; params: Record<string, string> } | { allowed: string[] } | null {
+  const allowed: string[] = [];
   for (const route of table) {
     const names: string[] = [];
     const pattern = new RegExp(
@@ -219,13 +219,15 @@ export function matchRoute(
     );
     const match = pattern.exec(pathname);
     if (!match) continue;
-    pathMatched = true;
-    if (route.method !== method) continue;
+    if (route.method !== method) {
+      allowed.push(route.method);
+      continue;
+    }
     const params: Record<string, string> = {};
     names.forEach((name, i) => {
       params[name] = decodeURIComponent(match[i + 1] as string);
     });
     return { route, params };
   }
-  return pathMatched ? 'method' : null;
+  return allowed.length > 0 ? { allowed } : null;
 }

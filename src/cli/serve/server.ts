@@ -9,6 +9,7 @@ import { html as callbackPage } from '../../composio/callback-server.js';
 import { parseUser } from '../../config/parse.js';
 import { UsageError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
+import { requestTarget } from '../../request-target.js';
 import { RunRequestSchema } from '../../runner/run-request.js';
 import { findRun } from '../commands/runs.js';
 import { renderRunReport } from '../commands/runs-report.js';
@@ -37,6 +38,9 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
+
+/** Open connections beyond this are refused: slow clients cannot take every socket. */
+const MAX_CONNECTIONS = 1024;
 
 /** The most a refused body is read (and dropped) so its client can read the 413; past it, the connection is cut. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -68,17 +72,24 @@ function drainRefused(req: http.IncomingMessage): Promise<void> {
   });
 }
 
-export async function startServer(deps: ServeDeps, options: ServeOptions): Promise<RunningServer> {
+export async function startServer(
+  shared: Omit<ServeDeps, 'callbackUrl'>,
+  options: ServeOptions,
+): Promise<RunningServer> {
   const table = routes(RunRequestSchema);
   const version = packageVersion(import.meta.url);
   let base = '';
-  const connects = new ServeConnects(deps, () =>
-    options.publicCallback ? new URL(options.publicCallback) : new URL(`${base}${CALLBACK_PATH}`),
-  );
+  const deps: ServeDeps = {
+    ...shared,
+    callbackUrl: () =>
+      options.publicCallback ? new URL(options.publicCallback) : new URL(`${base}${CALLBACK_PATH}`),
+  };
+  const connects = new ServeConnects(deps);
 
   const special = async (
     route: SpecialRoute,
     params: Record<string, string>,
+    target: URL,
     req: http.IncomingMessage,
     res: http.ServerResponse,
     user: string,
@@ -88,7 +99,7 @@ export async function startServer(deps: ServeDeps, options: ServeOptions): Promi
       case 'openapi':
         return sendJson(res, 200, openApiDocument(table, version));
       case 'callback': {
-        const answer = await connects.callback(new URL(req.url ?? '/', 'http://x').searchParams);
+        const answer = await connects.callback(target.searchParams);
         return callbackPage(res, answer.status, answer.title, answer.body);
       }
       case 'connect':
@@ -118,6 +129,7 @@ export async function startServer(deps: ServeDeps, options: ServeOptions): Promi
   const command = async (
     route: CommandRoute,
     params: Record<string, string>,
+    target: URL,
     req: http.IncomingMessage,
     res: http.ServerResponse,
     user: string,
@@ -130,29 +142,29 @@ export async function startServer(deps: ServeDeps, options: ServeOptions): Promi
         'bad_request',
         'The body does not have the fields this route takes; see /openapi.json.',
       );
-    const { args, options: commandOptions } = route.invocation(
-      params,
-      new URL(req.url ?? '/', 'http://x').searchParams,
-      body,
-    );
+    const { args, options: commandOptions } = route.invocation(params, target.searchParams, body);
     const handler = await handlers[route.command]();
     const document = await runHandler(deps, user, signal, handler as never, args, commandOptions as never);
     sendJson(res, 200, document);
   };
 
-  const handle = async (req: http.IncomingMessage, res: http.ServerResponse, signal: AbortSignal) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    let found: ReturnType<typeof matchRoute>;
+  const handle = async (
+    req: http.IncomingMessage,
+    res: http.ServerResponse,
+    target: URL | undefined,
+    signal: AbortSignal,
+  ) => {
+    // HEAD is GET without the body (Node leaves the body out).
+    const method = req.method === 'HEAD' ? 'GET' : (req.method ?? 'GET');
+    let found: ReturnType<typeof matchRoute> | 'invalid' = 'invalid';
     try {
-      found = matchRoute(table, req.method ?? 'GET', url.pathname);
+      if (target) found = matchRoute(table, method, target.pathname);
     } catch {
-      throw new HttpError(400, 'bad_request', 'The path is not valid.');
+      // a path parameter that is not valid percent-encoding
     }
-    if (found === null) throw new HttpError(404, 'not_found', `No route ${url.pathname}; see /openapi.json.`);
-    if (found === 'method')
-      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${url.pathname}.`);
-    const { route, params } = found;
-    if (!('special' in route && route.public) && !hasToken(req, options.token)) {
+    // The token before anything else: without it, not even which routes exist is said.
+    const isPublic = found !== null && found !== 'invalid' && 'route' in found && 'public' in found.route;
+    if (!isPublic && !hasToken(req, options.token)) {
       res.setHeader('www-authenticate', 'Bearer');
       throw new HttpError(
         401,
@@ -160,11 +172,24 @@ export async function startServer(deps: ServeDeps, options: ServeOptions): Promi
         'This request needs Authorization: Bearer <GAGENT_SERVE_TOKEN>.',
       );
     }
+    if (found === 'invalid' || !target) throw new HttpError(400, 'bad_request', 'The path is not valid.');
+    if (found === null)
+      throw new HttpError(404, 'not_found', `No route ${target.pathname}; see /openapi.json.`);
+    if ('allowed' in found) {
+      res.setHeader('allow', found.allowed.join(', '));
+      throw new HttpError(405, 'method_not_allowed', `${req.method} is not allowed on ${target.pathname}.`);
+    }
+    const { route, params } = found;
+    // The callback acts on the connect it names: only the browser's GET may do that.
+    if (req.method === 'HEAD' && 'public' in route) {
+      res.setHeader('allow', 'GET');
+      throw new HttpError(405, 'method_not_allowed', `HEAD is not allowed on ${target.pathname}.`);
+    }
     // The same rule as --user: a bad id is one sentence and 400.
     const header = req.headers['x-user-id'];
-    const user = header === undefined ? options.defaultUser : parseUser(String(header), {});
-    if ('special' in route) await special(route, params, req, res, user, signal);
-    else await command(route, params, req, res, user, signal);
+    const user = header === undefined ? options.defaultUser : parseUser(String(header), {}, 'X-User-Id');
+    if ('special' in route) await special(route, params, target, req, res, user, signal);
+    else await command(route, params, target, req, res, user, signal);
   };
 
   const server = http.createServer((req, res) => {
@@ -173,24 +198,29 @@ export async function startServer(deps: ServeDeps, options: ServeOptions): Promi
     res.on('close', () => {
       if (!res.writableFinished) abort.abort();
     });
-    handle(req, res, abort.signal)
+    const target = requestTarget(req.url);
+    const path = target?.pathname ?? '(not a path)';
+    handle(req, res, target, abort.signal)
       .catch(async (err: unknown) => {
         const answer = errorAnswer(err);
         if (answer.status === 413) await drainRefused(req);
+        // A stalled body is not waited for: answer, then close.
+        if (answer.status === 408) res.once('finish', () => req.socket.destroy());
         if (answer.status === 500 && !(err instanceof HttpError))
-          options.log(
-            `error on ${req.method} ${new URL(req.url ?? '/', 'http://x').pathname}: ${String(err)}`,
-          );
+          options.log(`error on ${req.method} ${path}: ${String(err)}`);
         if (!res.headersSent)
           sendJson(res, answer.status, { error: { code: answer.code, message: answer.message } });
         else res.end();
       })
+      .catch(() => {}) // answering failed (the client is gone): nothing is left to tell it
       .finally(() => {
-        const path = new URL(req.url ?? '/', 'http://x').pathname;
         options.log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)} ms`);
       });
   });
-  server.requestTimeout = 15 * 60_000;
+  // Receiving a request (headers and body; not answering it) may take a minute at most.
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 30_000;
+  server.maxConnections = MAX_CONNECTIONS;
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(
