@@ -63,8 +63,7 @@ export const define = {
       .option('--submit', 'queue the run for a gagent worker on this database instead of running it here')
       .option(
         '--retries <n>',
-        'with --submit: start it again (up to n times) if its worker dies mid-run',
-        '0',
+        'with --submit: start it again (up to n times, default 0) if its worker dies mid-run',
       )
       .addOption(jsonOption()),
   serve: () =>

@@ -8,6 +8,7 @@ import type { RunRequest } from '../domain/run.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { RunEventBus } from '../runner/event-bus.js';
 import { HistoryWriter } from '../runner/history-writer.js';
+import { startHeartbeat, thisProcess } from '../runner/liveness.js';
 import { newRunId, type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
 import type { Store } from '../store/store.js';
 import { accountManager } from './accounts.js';
@@ -72,6 +73,13 @@ export interface RunExecution {
   signal: AbortSignal;
   /** Ends the run between steps (a worker asked to stop). */
   stop?: AbortSignal;
+  /** How often the run had been retried when this attempt claimed it (0 for a run started here). */
+  attempt?: number;
+  /**
+   * Nobody watches the run (a worker's): if its history or heartbeat can no longer be written it
+   * stops at the next step, since other workers would give it up for dead and may start it again.
+   */
+  unattended?: boolean;
   /** Asks a person to approve a tool; without it, a tool that needs approval is denied. */
   ask?: AskApproval;
   /** Called with the bus before the run starts, to show it (the live view, JSONL). */
@@ -84,8 +92,24 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
   const bus = new RunEventBus(run.runId, (err) =>
     ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
   );
-  const history = new HistoryWriter(store, ctx.redactor, (message) => ctx.output.warn(message));
+  const owner = { ...thisProcess(), attempt: run.attempt ?? 0 };
+  const lost = new AbortController();
+  const giveUp = (why: string) => {
+    if (!run.unattended || lost.signal.aborted) return;
+    ctx.output.warn(`the run stops: ${why}`);
+    lost.abort();
+  };
+  const history = new HistoryWriter({
+    store,
+    redactor: ctx.redactor,
+    owner,
+    warn: (message) => ctx.output.warn(message),
+    lost: () => giveUp('its history can no longer be saved'),
+  });
   bus.subscribe(history.record);
+  const stopHeartbeat = startHeartbeat(store, run.runId, owner, () =>
+    giveUp('the database has not taken its heartbeat for 30 s'),
+  );
   await run.watch?.(bus);
   const services: RunServices = {
     fetch: ctx.http.fetch,
@@ -105,12 +129,13 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
         ask: run.ask,
         startUrl: request.url,
         signal: run.signal,
-        stop: run.stop,
+        stop: run.stop ? AbortSignal.any([run.stop, lost.signal]) : lost.signal,
       },
       services,
       bus,
     );
   } finally {
+    stopHeartbeat();
     // The last steps and the end state reach the database before it closes.
     await history.flush();
   }

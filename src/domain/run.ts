@@ -87,6 +87,8 @@ export interface RunRequest {
   url?: string;
   /** openai:<model> or anthropic:<model>; the worker's GAGENT_MODEL when absent. */
   model?: string;
+  /** A separate grounding model; the worker's GAGENT_GROUNDING_MODEL when absent. */
+  groundingModel?: string;
   /** How many times to start it again if its worker dies mid-run (default 0: it is marked interrupted). */
   retries?: number;
 }

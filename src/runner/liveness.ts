@@ -5,6 +5,7 @@
  * interrupted.
  */
 import os from 'node:os';
+import type { RunOwner } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 
 /** How often a live run refreshes its heartbeat. */
@@ -24,6 +25,35 @@ export function isProcessAlive(pid: number): boolean {
 
 export function thisProcess(): { pid: number; host: string } {
   return { pid: process.pid, host: os.hostname() };
+}
+
+/**
+ * Refreshes the run's heartbeat every HEARTBEAT_MS for as long as it is carried out — from the
+ * moment it is claimed, setup included. `silent` is called once if the database has taken no beat
+ * for half the stale window: others will soon give the run up for dead. Returns the stop.
+ */
+export function startHeartbeat(
+  store: Store,
+  runId: string,
+  owner: RunOwner,
+  silent?: () => void,
+): () => void {
+  let lastBeat = Date.now();
+  let told = false;
+  const timer = setInterval(() => {
+    store.runs.heartbeat(runId, new Date().toISOString(), owner).then(
+      () => {
+        lastBeat = Date.now();
+      },
+      () => {
+        if (told || Date.now() - lastBeat < STALE_AFTER_MS / 2) return;
+        told = true;
+        silent?.();
+      },
+    );
+  }, HEARTBEAT_MS);
+  timer.unref();
+  return () => clearInterval(timer);
 }
 
 /** The retries a submitted run asked for (0 for a run started by hand, or a request that says nothing). */

@@ -22,6 +22,17 @@ export interface NewRun {
   host: string;
 }
 
+/**
+ * One attempt at a run: the process carrying it out and how often the run had been retried when it
+ * began. A run's writes land only while the row is still this attempt's, so an attempt that was
+ * given up for dead (and queued again, or taken by another worker) cannot write over its successor.
+ */
+export interface RunOwner {
+  pid: number;
+  host: string;
+  attempt: number;
+}
+
 /** A run left "running" whose process is gone. */
 export interface AbandonedRun {
   id: string;
@@ -54,16 +65,35 @@ export class RunRepository {
     this.stepTable = database.tables.runSteps;
   }
 
-  /** Records a run starting; a submitted (queued) run with this id becomes this one. */
-  async create(run: NewRun): Promise<void> {
+  /**
+   * Records a run starting; a submitted run this attempt claimed becomes this one. False when the
+   * run exists but is no longer this attempt's.
+   */
+  async create(run: NewRun, attempt = 0): Promise<boolean> {
     const runs = this.runs;
     const { id, ...rest } = run;
     const row = { ...rest, status: 'running' as const, heartbeatAt: run.startedAt };
-    await this.database.query((db) =>
+    const written = await this.database.query((db) =>
       db
         .insert(runs)
         .values({ id, ...row })
-        .onConflictDoUpdate({ target: runs.id, set: row }),
+        .onConflictDoUpdate({
+          target: runs.id,
+          set: row,
+          setWhere: this.ownedBy(id, { pid: run.pid, host: run.host, attempt }),
+        })
+        .returning({ id: runs.id }),
+    );
+    return written.length > 0;
+  }
+
+  private ownedBy(id: string, owner: RunOwner) {
+    const runs = this.runs;
+    return and(
+      eq(runs.id, id),
+      eq(runs.pid, owner.pid),
+      eq(runs.host, owner.host),
+      eq(runs.retried, owner.attempt),
     );
   }
 
@@ -120,14 +150,14 @@ export class RunRepository {
     });
   }
 
-  /** The run's process is alive. */
-  async heartbeat(id: string, at: string): Promise<void> {
+  /** The run's process is alive (said only by the attempt that owns it). */
+  async heartbeat(id: string, at: string, owner: RunOwner): Promise<void> {
     const runs = this.runs;
     await this.database.query((db) =>
       db
         .update(runs)
         .set({ heartbeatAt: at })
-        .where(and(eq(runs.id, id), eq(runs.status, 'running'))),
+        .where(and(this.ownedBy(id, owner), eq(runs.status, 'running'))),
     );
   }
 
@@ -188,23 +218,44 @@ export class RunRepository {
     await this.database.announceRunQueued();
   }
 
-  /** Idempotent per (run, idx) so a step can be written when it starts and again when it ends. */
-  async saveStep(step: NewRunStep): Promise<void> {
+  /**
+   * Idempotent per (run, idx) so a step can be written when it starts and again when it ends.
+   * False (nothing written) when the run is no longer this attempt's; the check and the write are
+   * one transaction, with the run's row locked against a requeue on PostgreSQL.
+   */
+  async saveStep(step: NewRunStep, owner: RunOwner): Promise<boolean> {
     const { runId, idx, ...rest } = step;
-    const t = this.stepTable;
-    await this.database.query((db) =>
-      db
+    const { runs, stepTable: t } = this;
+    const postgres = this.database.dialect === 'postgres';
+    return this.database.transaction(async (tx) => {
+      const owned = tx.select({ id: runs.id }).from(runs).where(this.ownedBy(runId, owner)).limit(1);
+      const [row] = await (postgres ? owned.for('share') : owned);
+      if (!row) return false;
+      await tx
         .insert(t)
         .values(step)
-        .onConflictDoUpdate({ target: [t.runId, t.idx], set: rest }),
-    );
+        .onConflictDoUpdate({ target: [t.runId, t.idx], set: rest });
+      return true;
+    });
   }
 
-  async finish(id: string, status: RunStatus, summary: string | null, finishedAt: string): Promise<void> {
+  /** Records how the run ended; false when the run is no longer this attempt's. */
+  async finish(
+    id: string,
+    status: RunStatus,
+    summary: string | null,
+    finishedAt: string,
+    owner: RunOwner,
+  ): Promise<boolean> {
     const runs = this.runs;
-    await this.database.query((db) =>
-      db.update(runs).set({ status, summary, finishedAt }).where(eq(runs.id, id)),
+    const written = await this.database.query((db) =>
+      db
+        .update(runs)
+        .set({ status, summary, finishedAt })
+        .where(this.ownedBy(id, owner))
+        .returning({ id: runs.id }),
     );
+    return written.length > 0;
   }
 
   async list(userId: string, limit: number): Promise<RunRow[]> {

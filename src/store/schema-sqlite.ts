@@ -3,11 +3,28 @@ import { sql } from 'drizzle-orm';
 import * as sqlite from 'drizzle-orm/sqlite-core';
 import { type DialectKit, defineTables } from './tables.js';
 
+/**
+ * JSON kept as text. A document that does not parse (the file edited by hand, or damaged) reads as
+ * null, so one bad row is that row's problem (a submitted run marked as one gagent cannot run)
+ * instead of failing every query that lists it.
+ */
+const lenientJson = sqlite.customType<{ data: unknown; driverData: string }>({
+  dataType: () => 'text',
+  toDriver: (value) => JSON.stringify(value),
+  fromDriver: (text) => {
+    try {
+      return JSON.parse(text);
+    } catch {
+      return null;
+    }
+  },
+});
+
 const kit = {
   table: sqlite.sqliteTable,
   text: sqlite.text,
   integer: sqlite.integer,
-  json: (name: string) => sqlite.text(name, { mode: 'json' }),
+  json: (name: string) => lenientJson(name),
   bytes: (name: string) => sqlite.blob(name, { mode: 'buffer' }),
   index: sqlite.index,
   uniqueIndex: sqlite.uniqueIndex,

@@ -100,7 +100,7 @@ describe('screenshots kept with a run', () => {
         pid: 1,
         host: 'h',
       });
-      await store.runs.finish(id, 'done', 'Done.', old);
+      await store.runs.finish(id, 'done', 'Done.', old, { pid: 1, host: 'h', attempt: 0 });
       await store.artifacts.saveScreenshot({
         runId: id,
         idx: 0,

@@ -4,6 +4,7 @@
  * run marked, not running forever; a worker told to stop lets the step in progress finish.
  */
 import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { type FakeModelServer, startOpenAIFake } from '../fakes/model/scripted-server.js';
@@ -181,6 +182,68 @@ describe.each([
   });
 });
 
+describe('workers on a SQLite file others write to', () => {
+  it('a database locked for 7 s neither ends the worker nor loses the run or its history', async () => {
+    const db = await database('sqlite');
+    let steps = 0;
+    const fake = await model(async () => {
+      steps += 1;
+      await new Promise((r) => setTimeout(r, 400));
+      return steps < 12 ? reply('agent.wait(0.1)', 'Keep waiting.') : reply('agent.done()', 'Waited enough.');
+    });
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const runId = await submit(env, 'wait a while', ['--max-steps', '30']);
+    const w = worker(env);
+    await until(async () => (steps >= 2 ? true : undefined));
+    // Another process holds the write lock longer than SQLite's busy timeout (5 s).
+    const other = new Sqlite(path.join(db.home, 'data', 'gagent.db'));
+    other.exec('BEGIN EXCLUSIVE');
+    await new Promise((r) => setTimeout(r, 7_000));
+    other.exec('COMMIT');
+    other.close();
+    await until(async () => {
+      const shown = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], env)).stdout);
+      return shown.run.status === 'done' ? shown : undefined;
+    });
+    const shown = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], env)).stdout);
+    expect(shown.steps).toHaveLength(steps);
+    expect(shown.run.retried).toBe(0);
+    // The worker is still there, and takes the next run.
+    const next = await submit(env, 'one more');
+    await until(async () => {
+      const run = JSON.parse((await runGagent(['runs', 'show', next, '--json'], env)).stdout).run;
+      return run.status === 'done' ? true : undefined;
+    });
+    expect(w.child.exitCode).toBeNull();
+    expect(w.stderr()).not.toContain('could not be saved');
+  });
+
+  it('a queued run whose request is not JSON is marked as an error; the queue goes on', async () => {
+    const db = await database('sqlite');
+    const fake = await model(() => reply('agent.done()', 'Done.'));
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const broken = await submit(env, 'broken by hand');
+    const good = await submit(env, 'a good one');
+    const file = new Sqlite(path.join(db.home, 'data', 'gagent.db'));
+    file.prepare('update runs set options = ? where id = ?').run('{not json', broken);
+    file.close();
+    const listed = await runGagent(['runs', 'list', '--json'], env);
+    expect(listed.code, listed.stderr).toBe(0);
+    const w = worker(env, 1);
+    await until(async () => {
+      const runs = JSON.parse((await runGagent(['runs', 'list', '--json'], env)).stdout).runs as {
+        id: string;
+        status: string;
+      }[];
+      const status = (id: string) => runs.find((r) => r.id === id)?.status;
+      return status(broken) === 'error' && status(good) === 'done' ? true : undefined;
+    });
+    const shown = JSON.parse((await runGagent(['runs', 'show', broken, '--json'], env)).stdout).run;
+    expect(shown.summary).toContain('is not one gagent can run');
+    expect(w.child.exitCode).toBeNull();
+  });
+});
+
 describe('gagent run --submit', () => {
   it('refuses what a worker could not run, before queueing anything', async () => {
     const env = cliEnv(tempHome());
@@ -189,7 +252,34 @@ describe('gagent run --submit', () => {
       2,
       'gagent: The task is empty. Say what to do, for example: gagent run "send Bob the report".',
     ]);
+    // What the worker's check would refuse is refused here, in the same words.
+    for (const [flags, message] of [
+      [['--model', 'bogus:thing'], 'model: a model is <provider>:<model>'],
+      [['--controller-url', 'notaurl'], 'controllerUrl: Invalid URL'],
+    ] as const) {
+      const refused = await runGagent(['run', 'do it', '--submit', ...flags], env);
+      expect([refused.code, refused.stderr]).toEqual([2, expect.stringContaining(message)]);
+    }
+    const long = await runGagent(['run', 'x'.repeat(12_000), '--submit'], env);
+    expect([long.code, long.stderr]).toEqual([2, expect.stringContaining('The run is not valid: task:')]);
+    const retriesHere = await runGagent(['run', 'do it', '--retries', '2'], env);
+    expect([retriesHere.code, retriesHere.stderr.trim()]).toEqual([
+      2,
+      'gagent: --retries only applies to a submitted run: a run here ends with its process. Add --submit to queue it for a worker, or leave --retries out.',
+    ]);
+    const hex = await runGagent(['run', 'do it', '--submit', '--retries', '0x2'], env);
+    expect(hex.code).toBe(2);
     const rows = JSON.parse((await runGagent(['debug', 'db', '--json'], env)).stdout).rows;
     expect(rows.runs).toBe(0);
+  });
+
+  it('carries every run flag to the worker, the grounding model included', async () => {
+    const db = await database('sqlite');
+    const env = cliEnv(db.home);
+    const runId = await submit(env, 'ground it', ['--grounding-model', 'openai:ui-tars-1.5-7b']);
+    const store = await db.open();
+    cleanups.push(() => store.close());
+    const row = await store.runs.get('singleton', runId);
+    expect(row?.options).toMatchObject({ task: 'ground it', groundingModel: 'openai:ui-tars-1.5-7b' });
   });
 });

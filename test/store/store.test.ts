@@ -50,6 +50,9 @@ async function twoPgStores(): Promise<[Store, Store]> {
   return stores;
 }
 
+/** The owner of the runs `run()` makes: pid 1 on host h, never retried. */
+const OWNER = { pid: 1, host: 'h', attempt: 0 };
+
 const run = (id: string, userId = 'alice', startedAt = new Date().toISOString()) => ({
   id,
   userId,
@@ -189,17 +192,20 @@ describe.each([
     async () => {
       const s = await open();
       await s.runs.create(run('run_x'));
-      await s.runs.saveStep({
-        runId: 'run_x',
-        idx: 0,
-        kind: 'gui',
-        plan: 'Click.',
-        action: { name: 'click', args: { element_description: 'OK' } },
-        outcome: { type: 'screen', ok: true, action: { type: 'click', at: { x: 1, y: 2 } } },
-        reflection: null,
-        approval: null,
-        durationMs: 12,
-      });
+      await s.runs.saveStep(
+        {
+          runId: 'run_x',
+          idx: 0,
+          kind: 'gui',
+          plan: 'Click.',
+          action: { name: 'click', args: { element_description: 'OK' } },
+          outcome: { type: 'screen', ok: true, action: { type: 'click', at: { x: 1, y: 2 } } },
+          reflection: null,
+          approval: null,
+          durationMs: 12,
+        },
+        OWNER,
+      );
       await s.artifacts.saveScreenshot({
         runId: 'run_x',
         idx: 0,
@@ -227,7 +233,7 @@ describe.each([
         name: 't',
         nested: [1, 'two'],
       });
-      await s.runs.finish('run_x', 'done', 'Done.', new Date().toISOString());
+      await s.runs.finish('run_x', 'done', 'Done.', new Date().toISOString(), OWNER);
       expect(await s.runs.delete('bob', 'run_x')).toBe(false);
       expect(await s.runs.delete('alice', 'run_x')).toBe(true);
       expect(await s.rowCounts()).toMatchObject({
@@ -268,7 +274,7 @@ describe.each([
     await s.runs.create(run('run_running', 'alice', long_ago));
     await s.runs.submit({ id: 'run_queued', userId: 'alice', request, queuedAt: long_ago });
     await s.runs.create(run('run_done', 'alice', long_ago));
-    await s.runs.finish('run_done', 'done', 'Done.', long_ago);
+    await s.runs.finish('run_done', 'done', 'Done.', long_ago, OWNER);
     expect(await s.runs.delete('alice', 'run_running')).toBe(false);
     expect(await s.runs.prune('alice', new Date().toISOString())).toEqual(['run_done']);
     expect((await s.runs.list('alice', 10)).map((r) => r.id).sort()).toEqual(['run_queued', 'run_running']);
@@ -276,6 +282,43 @@ describe.each([
     expect(await s.runs.delete('alice', 'run_queued')).toBe(true);
     expect(await s.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString())).toBeUndefined();
   });
+
+  it.skipIf(skip)(
+    'an attempt given up for dead writes nothing over the attempt that replaced it',
+    async () => {
+      const s = await open();
+      const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false, retries: 1 };
+      await s.runs.submit({ id: 'run_r', userId: 'alice', request, queuedAt: new Date().toISOString() });
+      const first = await s.runs.claimNext({ pid: 11, host: 'a' }, new Date().toISOString());
+      const firstOwner = { pid: 11, host: 'a', attempt: first?.retried ?? -1 };
+      await s.runs.requeue('run_r', new Date().toISOString());
+      const second = await s.runs.claimNext({ pid: 11, host: 'a' }, new Date().toISOString());
+      // The same worker took it again (as with --concurrency 2): only the attempt tells them apart.
+      const secondOwner = { pid: 11, host: 'a', attempt: second?.retried ?? -1 };
+      expect([firstOwner.attempt, secondOwner.attempt]).toEqual([0, 1]);
+      const step = (plan: string) => ({
+        runId: 'run_r',
+        idx: 0,
+        kind: 'gui' as const,
+        plan,
+        action: null,
+        outcome: null,
+        reflection: null,
+        approval: null,
+        durationMs: 1,
+      });
+      const started = { ...run('run_r', 'alice'), pid: 11, host: 'a' };
+      expect(await s.runs.create(started, firstOwner.attempt)).toBe(false);
+      expect(await s.runs.saveStep(step('stale'), firstOwner)).toBe(false);
+      expect(await s.runs.finish('run_r', 'done', 'stale', new Date().toISOString(), firstOwner)).toBe(false);
+      expect(await s.runs.create(started, secondOwner.attempt)).toBe(true);
+      expect(await s.runs.saveStep(step('current'), secondOwner)).toBe(true);
+      expect((await s.runs.get('alice', 'run_r'))?.status).toBe('running');
+      expect((await s.runs.steps('run_r')).map((x) => x.plan)).toEqual(['current']);
+      expect(await s.runs.finish('run_r', 'done', 'Done.', new Date().toISOString(), secondOwner)).toBe(true);
+      expect((await s.runs.get('alice', 'run_r'))?.summary).toBe('Done.');
+    },
+  );
 
   it.skipIf(skip)('a run queued on one connection wakes the workers listening on another', async () => {
     const [submitter, worker] = await openTwo();

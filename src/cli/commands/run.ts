@@ -5,8 +5,10 @@
  */
 import type { ApprovalAnswer, ApprovalRequest } from '../../agent/approval.js';
 import type { RunRequest } from '../../domain/run.js';
+import { UsageError } from '../../errors.js';
 import type { RunEventBus } from '../../runner/event-bus.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
+import { checkRunRequest } from '../../runner/run-request.js';
 import { newRunId } from '../../runner/run-task.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
@@ -43,6 +45,7 @@ function runRequest(task: string, options: OptionsOf<'run'>): RunRequest {
     controllerUrl: options.controllerUrl,
     url: parseStartUrl(options.url),
     model: options.model,
+    groundingModel: options.groundingModel,
     retries: parseRetries(options.retries),
   };
 }
@@ -64,7 +67,12 @@ async function submit(ctx: CommandContext, request: RunRequest): Promise<number>
 
 export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, options) => {
   const request = runRequest(parseTask(args[0]), options);
-  if (options.submit) return submit(ctx, request);
+  if (options.submit) return submit(ctx, checkRunRequest(request));
+  if (options.retries !== undefined)
+    throw new UsageError(
+      '--retries only applies to a submitted run: a run here ends with its process.',
+      'Add --submit to queue it for a worker, or leave --retries out.',
+    );
   keepHeapNearLiveSize();
   const store = await ctx.store();
   await reapAbandonedRuns(store);

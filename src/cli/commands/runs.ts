@@ -112,7 +112,9 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
       `user      ${run.userId}`,
       `model     ${run.model}   controller ${run.controller}`,
       `status    ${run.status}${run.summary ? ` — ${run.summary}` : ''}`,
-      `started   ${run.startedAt}${run.finishedAt ? `   finished ${run.finishedAt}` : ''}`,
+      run.status === 'queued'
+        ? `queued    ${run.queuedAt ?? run.startedAt} (waiting for a gagent worker)`
+        : `started   ${run.startedAt}${run.finishedAt ? `   finished ${run.finishedAt}` : ''}`,
       '',
     ];
     for (const step of steps) {

@@ -26,6 +26,8 @@ import { executeRun } from '../run-execution.js';
  * lost announcement.
  */
 const POLL_MS = 2_000;
+/** The longest a worker waits before trying a database that failed again. */
+const MAX_BACKOFF_MS = 30_000;
 /** How often a worker looks for runs whose process died. */
 const REAP_EVERY_MS = 5_000;
 
@@ -40,6 +42,7 @@ function runContext(ctx: CommandContext, row: RunRow, request: RunRequest): Comm
     model: request.model,
     controller: request.controller,
     controllerUrl: request.controllerUrl,
+    groundingModel: request.groundingModel,
   });
   return { ...ctx, config };
 }
@@ -63,6 +66,8 @@ async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: Ab
       // Never aborted mid-step: a stopping worker lets the step finish (`stop`).
       signal: new AbortController().signal,
       stop,
+      attempt: row.retried,
+      unattended: true,
     });
     say(
       { type: 'run_finished', runId: row.id, status: summary.status, exitCode: summary.exitCode },
@@ -72,7 +77,8 @@ async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: Ab
     // The run never started (a bad request or configuration): it ends here, with why.
     const message =
       err instanceof GagentError ? [err.message, err.hint].filter(Boolean).join(' ') : errorMessage(err);
-    await store.runs.finish(row.id, 'error', message, new Date().toISOString()).catch(() => {});
+    const owner = { ...thisProcess(), attempt: row.retried };
+    await store.runs.finish(row.id, 'error', message, new Date().toISOString(), owner).catch(() => {});
     say({ type: 'run_finished', runId: row.id, status: 'error', message }, `${row.id}: error — ${message}`);
   }
 }
@@ -94,14 +100,29 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
     wake();
   });
   let reapedAt = 0;
+  let failures = 0;
   while (!ctx.signal.aborted) {
-    if (Date.now() - reapedAt >= REAP_EVERY_MS) {
-      await reapAbandonedRuns(store);
-      reapedAt = Date.now();
-    }
     announcedSinceClaim = false;
-    const claimed =
-      active.size < concurrency ? await store.runs.claimNext(me, new Date().toISOString()) : undefined;
+    let claimed: RunRow | undefined;
+    try {
+      if (Date.now() - reapedAt >= REAP_EVERY_MS) {
+        await reapAbandonedRuns(store);
+        reapedAt = Date.now();
+      }
+      claimed =
+        active.size < concurrency ? await store.runs.claimNext(me, new Date().toISOString()) : undefined;
+      failures = 0;
+    } catch (err) {
+      // The database locked or out of reach for a while: the runs in progress go on, and so does
+      // the worker, trying again less and less often.
+      failures++;
+      const wait = Math.min(POLL_MS * 2 ** (failures - 1), MAX_BACKOFF_MS);
+      ctx.output.warn(
+        `cannot take runs from the database (trying again in ${wait / 1000} s): ${errorMessage(err)}`,
+      );
+      await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+      continue;
+    }
     if (claimed) {
       const running: Promise<void> = carryOut(ctx, store, claimed, ctx.signal).finally(() =>
         active.delete(running),

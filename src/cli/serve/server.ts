@@ -10,7 +10,7 @@ import { parseUser } from '../../config/parse.js';
 import { UsageError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
 import { requestTarget } from '../../request-target.js';
-import { RunRequestSchema } from '../../runner/run-request.js';
+import { checkRunRequest, RunRequestSchema } from '../../runner/run-request.js';
 import { findRun } from '../commands/runs.js';
 import { renderRunReport } from '../commands/runs-report.js';
 import { handlers } from '../definitions.js';
@@ -105,16 +105,8 @@ export async function startServer(
       case 'connect':
         return sendJson(res, 201, await connects.start(user, params.provider as string));
       case 'submit': {
-        const parsed = RunRequestSchema.safeParse(await readJsonBody(req, options.maxBodyBytes));
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0];
-          throw new HttpError(
-            400,
-            'bad_request',
-            `The run is not valid: ${issue?.path.join('.') || 'body'}: ${issue?.message}.`,
-          );
-        }
-        const runId = await submitRun(deps.store, user, parsed.data);
+        const request = checkRunRequest(await readJsonBody(req, options.maxBodyBytes));
+        const runId = await submitRun(deps.store, user, request);
         return sendJson(res, 202, { runId, user, status: 'queued' });
       }
       case 'report': {
