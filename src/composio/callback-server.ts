@@ -121,7 +121,7 @@ export function answerCallback(
     ? {
         status: 200,
         title: 'Authorization failed',
-        body: 'The provider did not grant access. Return to the terminal for details.',
+        body: 'The provider did not grant access. gagent says more where the connection was started.',
         outcome,
       }
     : {
