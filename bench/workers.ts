@@ -1,13 +1,15 @@
 /**
  * Workers: submitted runs completed per minute by 1, 2 and 4 worker processes on one SQLite
- * database (scripted runs: the model answers at once, no screen), and the claim latency — from a
- * run's submission to a waiting worker taking it.
+ * database, and on one PostgreSQL database when its binaries are here (scripted runs: the model
+ * answers at once, no screen), and the claim latency — from a run's submission to a waiting worker
+ * taking it.
  */
 import path from 'node:path';
 import { newRunId } from '../src/runner/run-task.js';
 import { Store } from '../src/store/store.js';
 import { startOpenAIFake } from '../test/fakes/model/scripted-server.js';
 import { cliEnv, spawnGagent, tempHome } from '../test/helpers/cli.js';
+import { findPgBin, freshPgDatabase, startPgServer } from '../test/helpers/postgres.js';
 import { modelEnv, reply } from '../test/helpers/scripted-run.js';
 import { type BenchRow, median } from './table.js';
 
@@ -21,11 +23,16 @@ async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
   }
 }
 
-async function throughput(workers: number): Promise<{ perMinute: number; claimMs: number[] }> {
+/** PostgreSQL's maintenance URL, or none for SQLite. */
+async function throughput(
+  workers: number,
+  pgServer?: string,
+): Promise<{ perMinute: number; claimMs: number[] }> {
   const model = await startOpenAIFake({ script: () => reply('agent.done()', 'Done.') });
   const home = tempHome('gagent-bench-');
-  const env = cliEnv(home, modelEnv(model));
-  const store = await Store.open(path.join(home, 'data', 'gagent.db'));
+  const url = pgServer ? ((await freshPgDatabase(pgServer)) as string) : undefined;
+  const env = cliEnv(home, { ...modelEnv(model), ...(url ? { DB_URL: url } : {}) });
+  const store = await Store.open(url ? { dialect: 'postgres', url } : path.join(home, 'data', 'gagent.db'));
   const spawned = Array.from({ length: workers }, () => spawnGagent(['worker', '--json'], env));
   await Promise.all(spawned.map((w) => w.waitFor(/gagent worker .* on /)));
   try {
@@ -96,25 +103,41 @@ async function throughput(workers: number): Promise<{ perMinute: number; claimMs
   }
 }
 
-export async function benchWorkers(): Promise<BenchRow[]> {
+async function rowsFor(label: string, pgServer?: string): Promise<{ rows: BenchRow[]; claims: number[] }> {
   const rows: BenchRow[] = [];
   const claims: number[] = [];
   let one = 0;
   for (const workers of [1, 2, 4]) {
-    const { perMinute, claimMs } = await throughput(workers);
+    const { perMinute, claimMs } = await throughput(workers, pgServer);
     claims.push(...claimMs);
     if (workers === 1) one = perMinute;
     rows.push({
-      what: `submitted runs completed per minute, ${workers} worker${workers === 1 ? '' : 's'}`,
+      what: `submitted runs completed per minute, ${workers} worker${workers === 1 ? '' : 's'} (${label})`,
       value: Math.round(perMinute),
       unit: 'of',
       ...(workers > 1 ? { baseline: { what: '1 worker', value: Math.round(one) } } : {}),
     });
   }
+  return { rows, claims };
+}
+
+export async function benchWorkers(): Promise<BenchRow[]> {
+  const sqlite = await rowsFor('SQLite');
+  const rows = [...sqlite.rows];
   rows.push({
-    what: 'claim latency (submitted → taken by an idle worker)',
-    value: median(claims),
+    what: 'claim latency on SQLite (submitted → taken by an idle worker)',
+    value: median(sqlite.claims),
     unit: 'ms',
   });
+  const bin = findPgBin();
+  if (!bin) return rows;
+  const server = await startPgServer(bin);
+  try {
+    const pg = await rowsFor('PostgreSQL', server.url());
+    rows.push(...pg.rows);
+    rows.push({ what: 'claim latency on PostgreSQL', value: median(pg.claims), unit: 'ms' });
+  } finally {
+    server.stop();
+  }
   return rows;
 }
