@@ -6,11 +6,10 @@
  * database busy or its connection lost) is tried again; one that keeps failing, or finds the run
  * is no longer this attempt's, ends the history with one warning, and `lost` says so.
  */
-import { errorMessage } from '../errors.js';
 import { type Redactor, redactValue } from '../redact.js';
+import { databaseErrorMessage, isTransientDbError } from '../store/db-errors.js';
 import type { RunOwner } from '../store/runs.js';
 import type { Store } from '../store/store.js';
-import { isTransientDbError } from '../store/transient.js';
 import type { RunEvent } from './events.js';
 
 const STATUS = {
@@ -66,7 +65,7 @@ export class HistoryWriter {
         const reason =
           err instanceof Superseded
             ? 'the run was given up for dead and is no longer this process’s to record'
-            : errorMessage(err);
+            : databaseErrorMessage(err);
         this.options.warn(`the run's history could not be saved from here on: ${reason}`);
         this.options.lost?.(reason);
       }

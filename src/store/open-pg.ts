@@ -127,20 +127,45 @@ class PgDatabase implements Database {
     await this.pool.query(`NOTIFY ${RUN_QUEUED_CHANNEL}`).catch(() => {});
   }
 
-  /** A connection of its own that LISTENs; if it cannot connect or later dies, waiters poll. */
+  /**
+   * A connection of its own that LISTENs. When it is lost (the server restarted, the session was
+   * terminated) it is opened again with back-off, and `listener` is called once it is back, for
+   * what was queued meanwhile; until then waiters poll.
+   */
   async onRunQueued(listener: () => void): Promise<() => Promise<void>> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
-    client.on('error', () => {});
-    client.on('notification', () => listener());
-    try {
-      await client.connect();
-      await client.query(`LISTEN ${RUN_QUEUED_CHANNEL}`);
-    } catch {
-      await client.end().catch(() => {});
-      return async () => {};
-    }
+    let client: pg.Client | undefined;
+    let timer: NodeJS.Timeout | undefined;
+    let stopped = false;
+    let failures = 0;
+    const again = (lost: pg.Client) => {
+      if (stopped || lost !== client) return;
+      client = undefined;
+      lost.end().catch(() => {});
+      timer = setTimeout(() => void listen(), Math.min(1_000 * 2 ** failures++, 30_000));
+      timer.unref();
+    };
+    const listen = async () => {
+      const next = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+      client = next;
+      next.on('error', () => again(next));
+      next.on('end', () => again(next));
+      next.on('notification', () => listener());
+      try {
+        await next.connect();
+        await next.query(`LISTEN ${RUN_QUEUED_CHANNEL}`);
+        failures = 0;
+        listener();
+      } catch {
+        again(next);
+      }
+    };
+    await listen();
     return async () => {
-      await client.end().catch(() => {});
+      stopped = true;
+      clearTimeout(timer);
+      const last = client;
+      client = undefined;
+      await last?.end().catch(() => {});
     };
   }
 

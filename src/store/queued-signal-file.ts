@@ -14,11 +14,17 @@ export function queuedSignalFile(databaseFile: string): string {
 export function announceByFile(signalFile: string): void {
   let fd: number | undefined;
   try {
+    // Never blocks: a FIFO put there would otherwise hang the process in open(2).
     fd = fs.openSync(
       signalFile,
-      fs.constants.O_CREAT | fs.constants.O_WRONLY | fs.constants.O_TRUNC | (fs.constants.O_NOFOLLOW ?? 0),
+      fs.constants.O_CREAT |
+        fs.constants.O_WRONLY |
+        (fs.constants.O_NOFOLLOW ?? 0) |
+        (fs.constants.O_NONBLOCK ?? 0),
       0o600,
     );
+    if (!fs.fstatSync(fd).isFile()) return;
+    fs.ftruncateSync(fd);
     fs.writeSync(fd, String(Date.now()));
   } catch {
     // Best effort: a worker that misses the signal finds the run on its next poll.
@@ -27,15 +33,46 @@ export function announceByFile(signalFile: string): void {
   }
 }
 
-/** Calls `listener` on each announcement; the returned function stops watching. */
+/** How soon a watch is set up again after its file was deleted or replaced (or could not be watched). */
+const REARM_MS = 250;
+const RETRY_MS = 2_000;
+
+/**
+ * Calls `listener` on each announcement; the returned function stops watching. A watch follows
+ * the file, not the path: when the file is deleted or replaced, the path is watched again.
+ */
 export function watchSignalFile(signalFile: string, listener: () => void): () => void {
-  try {
-    if (!fs.existsSync(signalFile)) announceByFile(signalFile);
-    // Not persistent: watching alone never keeps a process alive.
-    const watcher = fs.watch(signalFile, { persistent: false }, () => listener());
-    watcher.on('error', () => watcher.close());
-    return () => watcher.close();
-  } catch {
-    return () => {};
+  let watcher: fs.FSWatcher | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const again = (ms: number) => {
+    watcher?.close();
+    watcher = undefined;
+    clearTimeout(timer);
+    if (stopped) return;
+    timer = setTimeout(arm, ms);
+    timer.unref();
+  };
+  let armed = false;
+  function arm(): void {
+    try {
+      if (!fs.existsSync(signalFile)) announceByFile(signalFile);
+      // Not persistent: watching alone never keeps a process alive.
+      watcher = fs.watch(signalFile, { persistent: false }, (event) => {
+        listener();
+        if (event === 'rename') again(REARM_MS);
+      });
+      watcher.on('error', () => again(RETRY_MS));
+      // Watching again: what was announced while nobody watched is looked for now.
+      if (armed) listener();
+      armed = true;
+    } catch {
+      again(RETRY_MS);
+    }
   }
+  arm();
+  return () => {
+    stopped = true;
+    again(0);
+  };
 }

@@ -4,6 +4,9 @@
  * redirect route, tools, a run submitted through the API and carried out by a worker, its HTML
  * report, errors as JSON with the CLI's meaning, and a 10 MB body refused.
  */
+import net from 'node:net';
+import path from 'node:path';
+import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { startOpenAIFake } from '../fakes/model/scripted-server.js';
 import { followLink } from '../helpers/browser.js';
@@ -273,6 +276,52 @@ describe('gagent serve stays up whatever its clients and Composio do', () => {
     expect([failed.status, failed.json.error.code]).toEqual([502, 'upstream_unreachable']);
     await new Promise((r) => setTimeout(r, 300));
     expect((await api(down.url)('GET', '/v1/runs')).status).toBe(200);
+
+    // One address holding more connections than it may, saying nothing: cut at once, and a
+    // client from elsewhere is still served.
+    const port = Number(new URL(url).port);
+    const hogs = Array.from({ length: 1100 }, () =>
+      net.connect({ host: '127.0.0.1', port, localAddress: '127.0.0.2' }, function (this: net.Socket) {
+        this.write('GET /v1/runs HTTP/1.1\r\n');
+      }),
+    );
+    for (const hog of hogs) hog.on('error', () => {});
+    await Promise.all(
+      hogs.map(
+        (hog) => new Promise((r) => (hog.connecting ? hog.once('connect', r).once('close', r) : r(0))),
+      ),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    expect(hogs.filter((hog) => !hog.destroyed).length).toBeLessThanOrEqual(64);
+    expect(await alive()).toBe(200);
+    for (const hog of hogs) hog.destroy();
+
+    // A body announced far over the limit is refused before it is sent.
+    const announced = await rawRequest(
+      url,
+      `POST /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 99999999\r\nExpect: 100-continue\r\n\r\n`,
+    );
+    expect(announced.status).toBe(413);
+    // A client that gives up mid-body is not the server's error.
+    await new Promise<void>((resolve) => {
+      const quitter = net.connect(port, '127.0.0.1', () => {
+        quitter.end(
+          `POST /v1/runs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"ta`,
+        );
+        setTimeout(() => quitter.destroy(), 100);
+      });
+      quitter.on('close', () => resolve());
+    });
+    // The database locked past its busy timeout: 503, said as such, and the server goes on.
+    const lock = new Sqlite(path.join(env.GAGENT_HOME as string, 'gagent.db'));
+    lock.exec('BEGIN EXCLUSIVE');
+    const locked = await call('POST', '/v1/runs', { user: 'ada', body: { task: 'while locked' } });
+    lock.exec('COMMIT');
+    lock.close();
+    expect([locked.status, locked.json.error.code]).toEqual([503, 'database_unavailable']);
+    expect(locked.json.error.message).not.toContain('insert into');
+    expect(await alive()).toBe(200);
+    expect(cli.stderr() + cli.stdout()).not.toContain('error on');
 
     // A connect left waiting when the server is stopped ends with it, cleanly.
     const pending = await call('POST', '/v1/connections/gmail', { user: 'dave' });

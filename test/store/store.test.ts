@@ -2,8 +2,10 @@
  * The repositories, the same suite on both dialects: SQLite (a file in a temp dir) and PostgreSQL
  * (a fresh database on the suite's server). What runs here is what every command runs.
  */
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
@@ -32,22 +34,39 @@ async function openPgStore(): Promise<Store> {
   return store;
 }
 
-/** Two connections (as two processes would have) to one fresh database. */
-async function twoSqliteStores(): Promise<[Store, Store]> {
+/**
+ * Two connections (as two processes would have) to one fresh database, and a way to break how
+ * queued runs wake workers: the signal file deleted, or the LISTEN session terminated.
+ */
+interface TwoStores {
+  stores: [Store, Store];
+  breakWakeUp(): Promise<void>;
+}
+
+async function twoSqliteStores(): Promise<TwoStores> {
   const file = path.join(tempDir('gagent-store-'), 'gagent.db');
   const stores = [await Store.open(file), await Store.open(file)] as [Store, Store];
   for (const s of stores) cleanups.push(() => s.close());
-  return stores;
+  return { stores, breakWakeUp: async () => fs.rmSync(`${file}-queued`) };
 }
 
-async function twoPgStores(): Promise<[Store, Store]> {
+async function twoPgStores(): Promise<TwoStores> {
   const url = (await freshPgDatabase(PG)) as string;
   const stores = [
     await Store.open({ dialect: 'postgres', url }),
     await Store.open({ dialect: 'postgres', url }),
   ] as [Store, Store];
   for (const s of stores) cleanups.push(() => s.close());
-  return stores;
+  const breakWakeUp = async () => {
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    const ended = await admin.query(
+      "select pg_terminate_backend(pid) from pg_stat_activity where datname = current_database() and query like 'LISTEN%'",
+    );
+    await admin.end();
+    expect(ended.rowCount).toBe(1);
+  };
+  return { stores, breakWakeUp };
 }
 
 /** The owner of the runs `run()` makes: pid 1 on host h, never retried. */
@@ -320,23 +339,54 @@ describe.each([
     },
   );
 
-  it.skipIf(skip)('a run queued on one connection wakes the workers listening on another', async () => {
-    const [submitter, worker] = await openTwo();
-    let announced!: () => void;
-    const woken = new Promise<void>((resolve) => {
-      announced = resolve;
-    });
-    const stopListening = await worker.runs.onQueued(() => announced());
-    cleanups.push(stopListening);
-    const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
-    await submitter.runs.submit({ id: 'q1', userId: 'alice', request, queuedAt: new Date().toISOString() });
-    await woken; // never settles (the test times out) if the announcement does not arrive
-    const claimed = await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString());
-    expect(claimed).toMatchObject({ id: 'q1', status: 'running', pid: 7, host: 'w' });
-  });
+  it.skipIf(skip)(
+    'a run queued on one connection wakes the workers listening on another, also after the wake-up broke',
+    async () => {
+      const {
+        stores: [submitter, worker],
+        breakWakeUp,
+      } = await openTwo();
+      let announced = () => {};
+      const woken = () =>
+        new Promise<void>((resolve) => {
+          announced = resolve;
+        });
+      const stopListening = await worker.runs.onQueued(() => announced());
+      cleanups.push(stopListening);
+      const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
+      const queue = (id: string) =>
+        submitter.runs.submit({ id, userId: 'alice', request, queuedAt: new Date().toISOString() });
+      let next = woken();
+      await queue('q1');
+      await next; // never settles (the test times out) if the announcement does not arrive
+      const claimed = await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString());
+      expect(claimed).toMatchObject({ id: 'q1', status: 'running', pid: 7, host: 'w' });
+      // The file deleted, or the LISTEN session ended (a server restart): the next run still wakes it.
+      // (What the break itself sets off settles first; then only a watch set up again can wake it.)
+      await breakWakeUp();
+      await new Promise((r) => setTimeout(r, 1_500));
+      next = woken();
+      await queue('q2');
+      await next;
+      expect(await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString())).toMatchObject({
+        id: 'q2',
+      });
+    },
+  );
 });
 
 describe('the SQLite file', () => {
+  it('a FIFO where the queue signal file goes does not hang gagent run --submit', async () => {
+    const home = tempHome();
+    const env = cliEnv(home);
+    expect((await runGagent(['debug', 'db', '--json'], env)).code).toBe(0);
+    const made = spawnSync('mkfifo', [path.join(home, 'data', 'gagent.db-queued')]);
+    expect(made.status).toBe(0);
+    const submitted = await runGagent(['run', 'queue it', '--submit', '--json'], env);
+    expect([submitted.code, submitted.stderr]).toEqual([0, '']);
+    expect(JSON.parse(submitted.stdout).status).toBe('queued');
+  });
+
   it('is created 0600 in a 0700 directory', async () => {
     const home = tempHome();
     const env = cliEnv(home);

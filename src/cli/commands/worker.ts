@@ -12,6 +12,7 @@ import type { RunRequest } from '../../domain/run.js';
 import { errorMessage, GagentError } from '../../errors.js';
 import { reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
 import { RunRequestSchema } from '../../runner/run-request.js';
+import { databaseErrorMessage } from '../../store/db-errors.js';
 import type { RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
@@ -118,7 +119,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
       failures++;
       const wait = Math.min(POLL_MS * 2 ** (failures - 1), MAX_BACKOFF_MS);
       ctx.output.warn(
-        `cannot take runs from the database (trying again in ${wait / 1000} s): ${errorMessage(err)}`,
+        `cannot take runs from the database (trying again in ${wait / 1000} s): ${databaseErrorMessage(err)}`,
       );
       await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
       continue;

@@ -6,6 +6,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
 import { ExitCode, GagentError, NotFoundError } from '../../errors.js';
+import { databaseErrorMessage, isTransientDbError } from '../../store/db-errors.js';
 
 /** How long a request body may pause before the request is given up (408). */
 export const BODY_IDLE_MS = 30_000;
@@ -128,6 +129,12 @@ export function errorAnswer(err: unknown): { status: number; code: string; messa
         return { status: 500, code: 'failed', message };
     }
   }
+  if (isTransientDbError(err))
+    return {
+      status: 503,
+      code: 'database_unavailable',
+      message: `The database cannot be reached right now (${databaseErrorMessage(err)}); try again shortly.`,
+    };
   return { status: 500, code: 'internal', message: 'Unexpected error; the server log says more.' };
 }
 

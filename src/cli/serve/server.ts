@@ -11,11 +11,13 @@ import { UsageError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
 import { requestTarget } from '../../request-target.js';
 import { checkRunRequest, RunRequestSchema } from '../../runner/run-request.js';
+import { databaseErrorMessage } from '../../store/db-errors.js';
 import { findRun } from '../commands/runs.js';
 import { renderRunReport } from '../commands/runs-report.js';
 import { handlers } from '../definitions.js';
 import { submitRun } from '../run-execution.js';
 import { requestContext, runHandler, type ServeDeps } from './api-context.js';
+import { limitConnections, TIMEOUT_CHECK_MS } from './connection-limits.js';
 import { CALLBACK_PATH, ServeConnects } from './connects.js';
 import { errorAnswer, HttpError, hasToken, readJsonBody, sendHtml, sendJson } from './http-io.js';
 import { openApiDocument } from './openapi.js';
@@ -38,9 +40,6 @@ export interface RunningServer {
   url: string;
   close(): Promise<void>;
 }
-
-/** Open connections beyond this are refused: slow clients cannot take every socket. */
-const MAX_CONNECTIONS = 1024;
 
 /** The most a refused body is read (and dropped) so its client can read the 413; past it, the connection is cut. */
 const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
@@ -184,7 +183,7 @@ export async function startServer(
     else await command(route, params, target, req, res, user, signal);
   };
 
-  const server = http.createServer((req, res) => {
+  const server = http.createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
     const started = performance.now();
     const abort = new AbortController();
     res.on('close', () => {
@@ -194,12 +193,17 @@ export async function startServer(
     const path = target?.pathname ?? '(not a path)';
     handle(req, res, target, abort.signal)
       .catch(async (err: unknown) => {
+        // The client went away mid-request: nobody is left to answer, and it is not our error.
+        if (abort.signal.aborted && !res.headersSent) {
+          res.statusCode = 499;
+          return;
+        }
         const answer = errorAnswer(err);
         if (answer.status === 413) await drainRefused(req);
         // A stalled body is not waited for: answer, then close.
         if (answer.status === 408) res.once('finish', () => req.socket.destroy());
         if (answer.status === 500 && !(err instanceof HttpError))
-          options.log(`error on ${req.method} ${path}: ${String(err)}`);
+          options.log(`error on ${req.method} ${path}: ${databaseErrorMessage(err)}`);
         if (!res.headersSent)
           sendJson(res, answer.status, { error: { code: answer.code, message: answer.message } });
         else res.end();
@@ -209,10 +213,7 @@ export async function startServer(
         options.log(`${req.method} ${path} ${res.statusCode} ${Math.round(performance.now() - started)} ms`);
       });
   });
-  // Receiving a request (headers and body; not answering it) may take a minute at most.
-  server.requestTimeout = 60_000;
-  server.headersTimeout = 30_000;
-  server.maxConnections = MAX_CONNECTIONS;
+  limitConnections(server, options.maxBodyBytes);
   await new Promise<void>((resolve, reject) => {
     server.once('error', (err: NodeJS.ErrnoException) =>
       reject(

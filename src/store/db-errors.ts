@@ -1,5 +1,5 @@
 /**
- * Whether a database error may pass if the statement is tried again: SQLite busy past its timeout
+ * Database errors as people and the API need them. Whether one may pass if the statement is tried again: SQLite busy past its timeout
  * (another process holds the write lock), a PostgreSQL connection lost or refused, a serialization
  * failure or deadlock. Anything else (a full disk, a constraint) will fail the same way again.
  */
@@ -19,4 +19,23 @@ export function isTransientDbError(err: unknown): boolean {
     if (e instanceof Error && /Connection terminated/i.test(e.message)) return true;
   }
   return false;
+}
+
+/**
+ * The error in one sentence: the driver's own message, not the query builder's wrapper (which
+ * quotes the whole statement and its parameters — a user's task text among them).
+ */
+export function databaseErrorMessage(err: unknown): string {
+  let e = err;
+  for (let depth = 0; depth < 5 && /^Failed query:/.test((e as Error)?.message ?? ''); depth++) {
+    const cause = (e as { cause?: unknown }).cause;
+    if (!cause) break;
+    e = cause;
+  }
+  const message = e instanceof Error ? e.message : String(e);
+  const code = (e as { code?: unknown })?.code;
+  if (/^Failed query:/.test(message)) return 'a database statement failed';
+  if (typeof code !== 'string') return message || 'unknown database error';
+  if (!message) return code;
+  return message.includes(code) ? message : `${message} (${code})`;
 }
