@@ -115,6 +115,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
     fetch: ctx.http.fetch,
     checkAccounts: (signal) => checkAccounts(ctx, signal),
     historyWritten: () => history.flush(),
+    historyLost: () => history.lost,
   };
   try {
     return await runTask(

@@ -50,6 +50,11 @@ export class HistoryWriter {
     this.enqueue(() => this.write(event));
   };
 
+  /** True once the history is no longer written (given up, or the run is not this attempt's). */
+  get lost(): boolean {
+    return this.broken;
+  }
+
   /** Resolves once everything recorded so far is written (or given up). */
   flush(): Promise<void> {
     return this.written;

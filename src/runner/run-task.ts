@@ -49,6 +49,8 @@ export interface RunServices {
   checkAccounts(signal: AbortSignal): Promise<string[]>;
   /** Resolves once the run's history written so far is in the database (its rows exist). */
   historyWritten(): Promise<void>;
+  /** Whether the history is no longer being kept (given up, or the run taken over): pictures stop too. */
+  historyLost?(): boolean;
 }
 
 export interface RunSummary {
@@ -122,6 +124,7 @@ async function keepScreenshots(
     runId: bus.runId,
     warn: (message) => bus.emit({ type: 'warning', message }),
     historyWritten: services.historyWritten,
+    historyLost: services.historyLost,
   });
 }
 

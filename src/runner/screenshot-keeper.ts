@@ -18,6 +18,8 @@ export interface ScreenshotKeeperOptions {
   warn(message: string): void;
   /** Resolves once the run's history so far is written: a picture is saved after its run's row. */
   historyWritten(): Promise<void>;
+  /** True once the run's history is no longer kept: a picture then belongs to no step of it. */
+  historyLost?(): boolean;
 }
 
 function isDiskFull(err: unknown): boolean {
@@ -59,6 +61,11 @@ export class ScreenshotKeeper {
       try {
         const image = await compressForHistory(next.shot);
         await this.options.historyWritten();
+        // (The history said why, once.)
+        if (this.options.historyLost?.()) {
+          this.stopped = true;
+          break;
+        }
         await this.options.store.artifacts.saveScreenshot({
           runId: this.options.runId,
           idx: next.step,
