@@ -73,14 +73,32 @@ export const define = {
       )
       .option('--host <address>', 'the address to listen on', '127.0.0.1')
       .option('--port <n>', 'the port to listen on (0: any free one)', '8717')
-      .addOption(jsonOption()),
+      .addOption(jsonOption())
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Environment: GAGENT_SERVE_TOKEN (required off loopback; without it on loopback a token is made',
+          'and printed once), DB_URL (postgres://… to share one database with workers), COMPOSIO_REDIRECT',
+          '(the public URL of /v1/connect/callback), COMPOSIO_API_KEY. The routes: GET /openapi.json.',
+        ].join('\n'),
+      ),
   worker: () =>
     new Command('worker')
       .description(
         'carry out submitted runs (gagent run --submit, the API) from the database, as gagent run would',
       )
       .option('--concurrency <n>', 'how many runs at once', '1')
-      .addOption(jsonOption()),
+      .addOption(jsonOption())
+      .addHelpText(
+        'after',
+        [
+          '',
+          'Environment: DB_URL (the database runs are submitted to; default the local SQLite file),',
+          "GAGENT_MODEL and its key (for runs that name no model), the controller's settings",
+          '(GAGENT_CONTROLLER, DISPLAY for local, Chromium for browser), COMPOSIO_API_KEY.',
+        ].join('\n'),
+      ),
   'runs list': () =>
     new Command('list')
       .description('list recent runs')

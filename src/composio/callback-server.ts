@@ -68,7 +68,7 @@ export function callbackAddress(redirect?: URL): CallbackAddress {
   if (!LOOPBACK.has(host)) {
     throw new UsageError(
       `COMPOSIO_REDIRECT must point at this machine (127.0.0.1 or localhost), not "${host}".`,
-      'The callback server only listens on loopback.',
+      'The callback server only listens on loopback; a public URL is for gagent serve (its /v1/connect/callback route), so leave COMPOSIO_REDIRECT out of this environment.',
     );
   }
   if (redirect.protocol !== 'http:') {

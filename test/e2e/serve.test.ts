@@ -355,4 +355,13 @@ describe('gagent serve refuses to be reachable without a token', () => {
     expect((await api(local.url, token)('GET', '/v1/runs')).status).toBe(200);
     expect((await api(local.url, '')('GET', '/v1/runs')).status).toBe(401);
   });
+
+  it('on every address without COMPOSIO_REDIRECT it warns that no browser could come back', async () => {
+    const env = cliEnv(tempHome(), { GAGENT_SERVE_TOKEN: TOKEN });
+    const wide = stopOnCleanup(spawnGagent(['serve', '--host', '0.0.0.0', '--port', '0'], env));
+    await wide.waitFor(/"url"/);
+    expect(wide.stderr()).toContain(
+      'gagent: warning: COMPOSIO_REDIRECT is not set, so Composio would send browsers back to http://0.0.0.0:',
+    );
+  });
 });

@@ -244,6 +244,14 @@ describe('workers on a SQLite file others write to', () => {
   });
 });
 
+describe('gagent worker without a model of its own', () => {
+  it('says at start that runs naming no model will fail', async () => {
+    const cli = worker(cliEnv(tempHome()), 1);
+    await cli.waitFor(/gagent worker .* on /);
+    expect(cli.stderr()).toContain('gagent: warning: no GAGENT_MODEL is set here');
+  });
+});
+
 describe('gagent run --submit', () => {
   it('refuses what a worker could not run, before queueing anything', async () => {
     const env = cliEnv(tempHome());

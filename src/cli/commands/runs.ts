@@ -73,7 +73,7 @@ export async function findRun(ctx: CommandContext, wanted: string): Promise<RunR
   if (matches.length === 0) {
     throw new NotFoundError(
       `${ctx.config.user} has no run with an id starting with "${wanted}".`,
-      "List the runs with gagent runs list (another user's runs need --user).",
+      "List the runs with gagent runs list; another user's runs are not listed.",
     );
   }
   if (matches.length > 1) {

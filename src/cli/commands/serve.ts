@@ -11,6 +11,8 @@ import type { OptionsOf } from '../definitions.js';
 import { wholeNumberFlag } from '../number-flags.js';
 import { startServer } from '../serve/server.js';
 
+/** Every address of the machine: no URL of it names one a browser could reach. */
+const WILDCARD = /^(0\.0\.0\.0|::|0|)$/;
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -47,6 +49,10 @@ export const serveCommand: CommandHandler<OptionsOf<'serve'>> = async (ctx, _arg
       log: (line) => ctx.output.info(line),
     },
   );
+  if (WILDCARD.test(host) && !ctx.config.composio.redirect)
+    ctx.output.warn(
+      `COMPOSIO_REDIRECT is not set, so Composio would send browsers back to ${server.url}/v1/connect/callback, which no browser can reach. Set it to this server's public URL of /v1/connect/callback.`,
+    );
   if (made)
     // Shown once, on the terminal that started the server; never in a log line after this.
     process.stderr.write(`gagent serve: no GAGENT_SERVE_TOKEN set; this run's token is ${token}\n`);

@@ -89,6 +89,10 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   keepHeapNearLiveSize();
   const store = await ctx.store();
   const me = thisProcess();
+  if (!ctx.config.model)
+    ctx.output.warn(
+      'no GAGENT_MODEL is set here: a submitted run that names no model will end as an error. Set GAGENT_MODEL (and its key) for this worker.',
+    );
   ctx.output.info(
     `gagent worker ${me.host}:${me.pid} on ${store.location}: up to ${concurrency} run${concurrency === 1 ? '' : 's'} at once (Ctrl+C or SIGTERM stops it after the current steps)`,
   );
