@@ -33,6 +33,11 @@ export interface Database {
   announceRunQueued(): Promise<void>;
   /** Calls `listener` whenever a run is announced; resolves to a function that stops listening. */
   onRunQueued(listener: () => void): Promise<() => Promise<void>>;
+  /**
+   * True when the file this process opened is no longer the one at its path (deleted, or replaced
+   * by another): what it writes from then on, nobody will read. Always false on PostgreSQL.
+   */
+  replacedOnDisk(): boolean;
   /** The schema version this database is at. */
   schemaVersion(): Promise<number>;
   /** The database engine and its version ("SQLite 3.50.2", "PostgreSQL 15.14"). */

@@ -123,6 +123,10 @@ class PgDatabase implements Database {
     return this.db.transaction((tx) => work(tx as unknown as Db));
   }
 
+  replacedOnDisk(): boolean {
+    return false;
+  }
+
   async announceRunQueued(): Promise<void> {
     await this.pool.query(`NOTIFY ${RUN_QUEUED_CHANNEL}`).catch(() => {});
   }

@@ -134,11 +134,16 @@ class SqliteDatabase implements Database {
   /** Settles when the transaction in progress (if any) ends. */
   private idle: Promise<void> = Promise.resolve();
 
+  /** The file's identity when it was opened. */
+  private readonly opened: { dev: number; ino: number };
+
   constructor(
     private readonly sqlite: Sqlite.Database,
     readonly location: string,
     readonly notices: readonly string[],
   ) {
+    const stat = fs.statSync(location);
+    this.opened = { dev: stat.dev, ino: stat.ino };
     // Typed as PostgreSQL's (database.ts); the statements used exist in both.
     this.db = drizzle(sqlite) as unknown as Db;
   }
@@ -171,6 +176,11 @@ class SqliteDatabase implements Database {
     } finally {
       done();
     }
+  }
+
+  replacedOnDisk(): boolean {
+    const now = fs.statSync(this.location, { throwIfNoEntry: false });
+    return !now || now.dev !== this.opened.dev || now.ino !== this.opened.ino;
   }
 
   async announceRunQueued(): Promise<void> {

@@ -68,6 +68,11 @@ export class Store {
     return this.database.notices;
   }
 
+  /** True when the SQLite file this process opened was deleted or replaced since. */
+  replacedOnDisk(): boolean {
+    return this.database.replacedOnDisk();
+  }
+
   schemaVersion(): Promise<number> {
     return this.database.schemaVersion();
   }

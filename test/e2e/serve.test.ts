@@ -4,6 +4,7 @@
  * redirect route, tools, a run submitted through the API and carried out by a worker, its HTML
  * report, errors as JSON with the CLI's meaning, and a 10 MB body refused.
  */
+import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
@@ -354,6 +355,19 @@ describe('gagent serve refuses to be reachable without a token', () => {
     const [, token] = (await local.cli.waitFor(/this run's token is (\S+)/)) as string[];
     expect((await api(local.url, token)('GET', '/v1/runs')).status).toBe(200);
     expect((await api(local.url, '')('GET', '/v1/runs')).status).toBe(401);
+  });
+
+  it('stops with one sentence when its SQLite file is deleted under it', async () => {
+    const home = tempHome();
+    const env = cliEnv(home, { GAGENT_SERVE_TOKEN: TOKEN });
+    const { cli } = await serve(env);
+    const file = path.join(env.GAGENT_HOME as string, 'gagent.db');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    const ended = await cli.done;
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain(
+      `gagent: The database ${file} was deleted or replaced while gagent was using it`,
+    );
   });
 
   it('on every address without COMPOSIO_REDIRECT it warns that no browser could come back', async () => {

@@ -3,6 +3,7 @@
  * are carried out by two worker processes, each exactly once; a worker killed mid-run leaves its
  * run marked, not running forever; a worker told to stop lets the step in progress finish.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { afterEach, describe, expect, inject, it } from 'vitest';
@@ -216,6 +217,19 @@ describe('workers on a SQLite file others write to', () => {
     });
     expect(w.child.exitCode).toBeNull();
     expect(w.stderr()).not.toContain('could not be saved');
+  });
+
+  it('a worker whose database file is deleted under it stops with one sentence', async () => {
+    const db = await database('sqlite');
+    const w = worker(cliEnv(db.home), 1);
+    await w.waitFor(/gagent worker .* on /);
+    const file = path.join(db.home, 'data', 'gagent.db');
+    for (const f of [file, `${file}-wal`, `${file}-shm`]) fs.rmSync(f, { force: true });
+    const ended = await w.done;
+    expect(ended.code).toBe(1);
+    expect(ended.stderr).toContain(
+      `gagent: The database ${file} was deleted or replaced while gagent was using it, so it stopped. Start it again to use the database now at that path.`,
+    );
   });
 
   it('a queued run whose request is not JSON is marked as an error; the queue goes on', async () => {

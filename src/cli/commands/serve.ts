@@ -7,6 +7,7 @@
 import { randomBytes } from 'node:crypto';
 import { UsageError } from '../../errors.js';
 import type { CommandHandler } from '../context.js';
+import { databaseReplacedError, REPLACED_CHECK_MS } from '../database-replaced.js';
 import type { OptionsOf } from '../definitions.js';
 import { wholeNumberFlag } from '../number-flags.js';
 import { startServer } from '../serve/server.js';
@@ -61,10 +62,20 @@ export const serveCommand: CommandHandler<OptionsOf<'serve'>> = async (ctx, _arg
     { url: server.url, database: store.location },
     () => `gagent serve listening on ${server.url} (database ${store.location}); Ctrl+C stops it`,
   );
-  await new Promise<void>((resolve) => {
-    if (ctx.signal.aborted) resolve();
-    ctx.signal.addEventListener('abort', () => resolve(), { once: true });
+  const replaced = await new Promise<boolean>((resolve) => {
+    const check = setInterval(() => {
+      if (!store.replacedOnDisk()) return;
+      clearInterval(check);
+      resolve(true);
+    }, REPLACED_CHECK_MS);
+    const stopped = () => {
+      clearInterval(check);
+      resolve(false);
+    };
+    if (ctx.signal.aborted) stopped();
+    ctx.signal.addEventListener('abort', stopped, { once: true });
   });
   await server.close();
+  if (replaced) throw databaseReplacedError(store);
   return 0;
 };

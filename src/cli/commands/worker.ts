@@ -16,6 +16,7 @@ import { databaseErrorMessage } from '../../store/db-errors.js';
 import type { RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
+import { databaseReplacedError } from '../database-replaced.js';
 import type { OptionsOf } from '../definitions.js';
 import { keepHeapNearLiveSize } from '../heap.js';
 import { wholeNumberFlag } from '../number-flags.js';
@@ -106,11 +107,18 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   });
   let reapedAt = 0;
   let failures = 0;
-  while (!ctx.signal.aborted) {
+  // Stopping: asked to (SIGTERM, Ctrl+C), or the SQLite file was replaced under the worker.
+  const replaced = new AbortController();
+  const stop = AbortSignal.any([ctx.signal, replaced.signal]);
+  while (!stop.aborted) {
     announcedSinceClaim = false;
     let claimed: RunRow | undefined;
     try {
       if (Date.now() - reapedAt >= REAP_EVERY_MS) {
+        if (store.replacedOnDisk()) {
+          replaced.abort();
+          break;
+        }
         await reapAbandonedRuns(store);
         reapedAt = Date.now();
       }
@@ -125,11 +133,11 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
       ctx.output.warn(
         `cannot take runs from the database (trying again in ${wait / 1000} s): ${databaseErrorMessage(err)}`,
       );
-      await sleep(wait, undefined, { signal: ctx.signal }).catch(() => {});
+      await sleep(wait, undefined, { signal: stop }).catch(() => {});
       continue;
     }
     if (claimed) {
-      const running: Promise<void> = carryOut(ctx, store, claimed, ctx.signal).finally(() =>
+      const running: Promise<void> = carryOut(ctx, store, claimed, stop).finally(() =>
         active.delete(running),
       );
       active.add(running);
@@ -143,7 +151,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
     });
     await Promise.race([
       announced,
-      sleep(POLL_MS, undefined, { signal: AbortSignal.any([ctx.signal, waited.signal]) }).catch(() => {}),
+      sleep(POLL_MS, undefined, { signal: AbortSignal.any([stop, waited.signal]) }).catch(() => {}),
       ...active,
     ]);
     waited.abort();
@@ -151,6 +159,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   }
   await stopListening();
   await Promise.allSettled(active);
+  if (replaced.signal.aborted) throw databaseReplacedError(store);
   ctx.output.info(`gagent worker ${me.host}:${me.pid} stopped`);
   return 0;
 };
