@@ -231,6 +231,12 @@ describe('gagent serve stays up whatever its clients and Composio do', () => {
     expect((await target('')).status).toBe(401);
     expect((await target(`Authorization: Bearer ${TOKEN}\r\n`)).status).toBe(404);
     expect(await alive()).toBe(200);
+    // The absolute form (as sent through a proxy) names the same route.
+    const absolute = await rawRequest(
+      url,
+      `GET http://elsewhere.example/v1/runs?limit=1 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${TOKEN}\r\nConnection: close\r\n\r\n`,
+    );
+    expect(absolute.status).toBe(200);
     // The token comes first: without it, not even which routes exist is said.
     expect((await api(url, '')('PUT', '/v1/runs')).status).toBe(401);
     expect((await api(url, '')('GET', '/v1/nothing-here')).status).toBe(401);
