@@ -11,17 +11,12 @@ import { startOpenAIFake } from '../test/fakes/model/scripted-server.js';
 import { cliEnv, spawnGagent, tempHome } from '../test/helpers/cli.js';
 import { findPgBin, freshPgDatabase, startPgServer } from '../test/helpers/postgres.js';
 import { modelEnv, reply } from '../test/helpers/scripted-run.js';
+import { until } from '../test/helpers/until.js';
 import { type BenchRow, median } from './table.js';
 
 const RUNS = 200;
-
-async function waitFor<T>(probe: () => Promise<T | undefined>): Promise<T> {
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
+/** Finely, with no deadline a slow machine could miss: the poll is the measurement's grain. */
+const POLL = { everyMs: 20, timeoutMs: 600_000 };
 
 /** PostgreSQL's maintenance URL, or none for SQLite. */
 async function throughput(
@@ -54,13 +49,14 @@ async function throughput(
         },
         queuedAt: new Date(at).toISOString(),
       });
-      const claimed = await waitFor(async () => {
+      const claimed = await until(async () => {
         const run = await store.runs.get('singleton', id);
         return run && run.status !== 'queued' ? run : undefined;
-      });
+      }, POLL);
       claimMs.push(Date.parse(claimed.startedAt) - at);
-      await waitFor(async () =>
-        (await store.runs.get('singleton', id))?.status === 'done' ? true : undefined,
+      await until(
+        async () => ((await store.runs.get('singleton', id))?.status === 'done' ? true : undefined),
+        POLL,
       );
     }
     // Throughput: RUNS queued at once, timed until the last is done.
@@ -89,10 +85,10 @@ async function throughput(
       );
     });
     await store.runs.announceQueued();
-    await waitFor(async () => {
+    await until(async () => {
       const runs = await store.runs.list('singleton', RUNS + 10);
       return runs.filter((r) => r.status === 'done').length >= RUNS + 5 ? true : undefined;
-    });
+    }, POLL);
     const minutes = (performance.now() - started) / 60_000;
     return { perMinute: RUNS / minutes, claimMs };
   } finally {

@@ -3,7 +3,7 @@ import { type ConfigFlags, loadConfig } from '../config.js';
 import { ExitCode, GagentError, InterruptedError } from '../errors.js';
 import { HttpStack } from '../http.js';
 import { Redactor } from '../redact.js';
-import { busyError, isBusyError } from '../store/open-sqlite.js';
+import { busyError, isBusyError } from '../store/db-errors.js';
 import { Store } from '../store/store.js';
 import type { CommandContext, CommandHandler } from './context.js';
 import { handlers } from './definitions.js';

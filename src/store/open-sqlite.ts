@@ -9,6 +9,7 @@ import Sqlite from 'better-sqlite3';
 import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { GagentError } from '../errors.js';
 import type { Database, Db } from './database.js';
+import { busyError, isBusyError } from './db-errors.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { announceByFile, queuedSignalFile, watchSignalFile } from './queued-signal-file.js';
 import { tables } from './schema-sqlite.js';
@@ -110,20 +111,6 @@ function storageError(target: string, err: unknown): GagentError {
     {
       cause: err,
     },
-  );
-}
-
-export function isBusyError(err: unknown): boolean {
-  const code = (err as { code?: string }).code;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_LOCKED' || code === 'SQLITE_BUSY_SNAPSHOT';
-}
-
-export function busyError(file: string, err: unknown): GagentError {
-  return new GagentError(
-    `The database ${file} is locked by another gagent process.`,
-    undefined,
-    'Wait for it to finish and try again.',
-    { cause: err },
   );
 }
 

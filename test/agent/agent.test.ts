@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { registerGuiActions } from '../../src/agent/actions/gui-actions.js';
 import { bindMcpActions } from '../../src/agent/actions/mcp-actions.js';
 import { ActionRegistry } from '../../src/agent/actions/registry.js';
@@ -18,11 +18,9 @@ import {
   startOpenAIFake,
 } from '../fakes/model/scripted-server.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const act = (code: string, plan = 'The screen shows the app.') =>
   `(Previous action verification)\nFine.\n(Screenshot Analysis)\n${plan}\n(Next Action)\nDo it.\n(Grounded Action)\n\`\`\`python\n${code}\n\`\`\``;

@@ -1,15 +1,13 @@
 import { getEventListeners } from 'node:events';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { providerInfo } from '../../src/composio/catalogue.js';
 import { OAuthManager } from '../../src/composio/oauth-manager.js';
 import { loadConfig } from '../../src/config.js';
 import { startFakeComposio } from '../fakes/composio/server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { tempStore } from '../helpers/store.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 describe('waiting for an authorization', () => {
   it('polls as long as it takes without piling up abort listeners (no MaxListenersExceededWarning)', async () => {

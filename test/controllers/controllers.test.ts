@@ -1,17 +1,15 @@
 import fc from 'fast-check';
 import sharp from 'sharp';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { webAddress } from '../../src/controllers/browser.js';
 import { NoScreenController } from '../../src/controllers/none.js';
 import { OsworldController } from '../../src/controllers/osworld.js';
 import { fitWithin, prepareForModel, toScreenPoint } from '../../src/controllers/screenshot-scaling.js';
 import { ActionNotSupportedError } from '../../src/controllers/types.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 
-const cleanups: (() => Promise<unknown>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0)) await c();
-});
+const cleanups = cleanupAfterEach();
 
 describe('screenshot scaling', () => {
   it('passes a screenshot within the budget through untouched, and shrinks a larger one', async () => {

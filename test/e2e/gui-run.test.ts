@@ -1,17 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
 import { startInTmux } from '../helpers/terminal.js';
 import { startAppWindow, startXvfb } from '../helpers/xvfb.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const noChromium = unavailable(['chromium'], 'the browser-controller tests');
 const noX = unavailable(['Xvfb', 'chromium'], 'the local-controller tests');

@@ -3,10 +3,11 @@
  * slow one that joins later), what the model is told (the screen, or no screen), and the
  * reviewer's verdict and the grounded point where the user reads the history.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DEAD_MCP_URL, startHangingServer } from '../fakes/mcp/hanging.js';
 import { startFakeWeather } from '../fakes/mcp/providers.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import {
   events,
@@ -18,14 +19,8 @@ import {
 } from '../helpers/scripted-run.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 const systemPrompt = (r: { body: Record<string, unknown> } | undefined) =>
   String(((r?.body.messages ?? []) as { content: unknown }[])[0]?.content ?? '');

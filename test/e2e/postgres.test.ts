@@ -5,9 +5,10 @@
  * can refuse us as one sentence with the documented exit code and no password in sight.
  */
 import net from 'node:net';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { freshPgDatabase, PG_PASSWORD } from '../helpers/postgres.js';
@@ -15,10 +16,7 @@ import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted
 
 const PG = inject('pgUrl');
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function world(): Promise<ComposioWorld> {
   const w = await startComposioWorld();

@@ -2,18 +2,16 @@
  * One HTTP stack behind a real proxy (tinyproxy on loopback): a model request, an MCP call and a
  * Composio request all go through HTTP_PROXY / HTTPS_PROXY, and NO_PROXY reaches a host directly.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeMcpServer, text } from '../fakes/mcp/server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
 import { type LoopbackProxy, selfSignedCertificate, startProxy } from '../helpers/proxy.js';
 import { modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function proxy(): Promise<LoopbackProxy> {
   const p = await startProxy();

@@ -4,24 +4,19 @@
  * deadline per step.
  */
 import fs from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startOpenAIFake } from '../fakes/model/scripted-server.js';
 import { startPageServer } from '../fixtures/page-server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
 import { runInTerminal, startInTmux } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 const noTerminal = unavailable(['script'], 'the live-view exit code tests');
 

@@ -1,22 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeGmail, startFakeSlack } from '../fakes/mcp/providers.js';
 import { startOpenAIFake } from '../fakes/model/scripted-server.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
 import { events, generatorRequests, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 describe('gagent run (JSON events, scripted model)', () => {
   it('an MCP-only run sends an email through a connected Gmail account, and says which step was MCP', async () => {

@@ -5,22 +5,17 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { BIN, cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 /** A three-step GUI run on the OSWorld fake (click, type, done); returns its env and run id. */
 async function guiRun(extra: Record<string, string> = {}, detailed = false, home = tempHome()) {

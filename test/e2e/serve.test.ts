@@ -8,22 +8,21 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { startOpenAIFake } from '../fakes/model/scripted-server.js';
 import { followLink } from '../helpers/browser.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { freshPgDatabase, PG_PASSWORD } from '../helpers/postgres.js';
 import { rawRequest } from '../helpers/raw-http.js';
 import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
+import { until } from '../helpers/until.js';
 
 const PG = inject('pgUrl');
 const TOKEN = 'serve-token-SECRET-7c41d2e9a0b3';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 function stopOnCleanup(cli: SpawnedCli): SpawnedCli {
   cleanups.push(() => {
@@ -69,16 +68,6 @@ function api(base: string, token = TOKEN) {
       type: res.headers.get('content-type'),
     };
   };
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 20_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe.each([

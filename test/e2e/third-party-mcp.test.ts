@@ -1,18 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { type EverythingServer, startEverythingServer } from '../helpers/everything-server.js';
 import { events, generatorRequests, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 
 let server: EverythingServer;
 let env: NodeJS.ProcessEnv;
-const cleanups: (() => Promise<void>)[] = [];
+const cleanups = cleanupAfterEach();
 
 beforeAll(async () => {
   server = await startEverythingServer();
   env = cliEnv(tempHome(), { GAGENT_MCP_EVERYTHING_URL: server.url.toString() });
-});
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0)) await cleanup();
 });
 afterAll(async () => {
   await server?.close();

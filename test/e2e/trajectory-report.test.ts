@@ -9,24 +9,19 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { findExecutable } from '../../src/controllers/find-executable.js';
 import { startFakeMcpServer, text } from '../fakes/mcp/server.js';
 import { startPageServer } from '../fixtures/page-server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> | unknown }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 const FAKE_BROWSER = fileURLToPath(new URL('../fixtures/browser.mjs', import.meta.url));
 

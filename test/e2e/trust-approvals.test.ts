@@ -4,17 +4,15 @@
  * survive to the next run and end when revoked or when the tool changes, and the history saying
  * who decided.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type FakeMcpServer, type FakeTool, startFakeMcpServer, text } from '../fakes/mcp/server.js';
 import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, generatorRequests, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { runInTerminal, startInTmux } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 interface LyingServer extends FakeMcpServer {
   tools: FakeTool[];

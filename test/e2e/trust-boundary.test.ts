@@ -7,7 +7,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startFakeMcpServer, text } from '../fakes/mcp/server.js';
@@ -16,20 +16,15 @@ import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { startPageServer } from '../fixtures/page-server.js';
 import { unavailable } from '../helpers/binaries.js';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
 import { events, isGrounding, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { recordConnection } from '../helpers/store.js';
 import { runInTerminal } from '../helpers/terminal.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
-function later<T extends { close(): Promise<unknown> }>(thing: T): T {
-  cleanups.push(() => thing.close());
-  return thing;
-}
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 const MAIN_KEY = 'sk-main-model-SECRET-7731';
 const MAX_RSS = fileURLToPath(new URL('../fixtures/max-rss.cjs', import.meta.url));

@@ -6,19 +6,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { type FakeModelServer, startOpenAIFake } from '../fakes/model/scripted-server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
+import { until } from '../helpers/until.js';
 
 const PG = inject('pgUrl');
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 async function model(script: Parameters<typeof startOpenAIFake>[0]['script']): Promise<FakeModelServer> {
   const server = await startOpenAIFake({ script });
@@ -50,16 +49,6 @@ async function submit(env: NodeJS.ProcessEnv, task: string, extra: string[] = []
   );
   expect(out.code, out.stderr).toBe(0);
   return JSON.parse(out.stdout).runId as string;
-}
-
-async function until<T>(probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }
 
 describe.each([

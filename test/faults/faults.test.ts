@@ -2,19 +2,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startOpenAIFake } from '../fakes/model/scripted-server.js';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 async function world(): Promise<ComposioWorld> {
   const w = await startComposioWorld();
   cleanups.push(() => w.close());

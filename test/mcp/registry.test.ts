@@ -1,15 +1,13 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { McpRegistry } from '../../src/mcp/registry.js';
 import { connectUserRegistry, userServerConfigs } from '../../src/mcp/user-servers.js';
 import { startFakeGmail, startFakeSlack, startFakeWeather } from '../fakes/mcp/providers.js';
 import { type FakeMcpServer, startFakeMcpServer } from '../fakes/mcp/server.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { recordConnection, tempStore } from '../helpers/store.js';
 
-const cleanups: (() => unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 async function serve<T extends FakeMcpServer>(server: Promise<T>): Promise<T> {
   const s = await server;
   cleanups.push(() => s.close());

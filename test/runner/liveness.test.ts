@@ -6,12 +6,12 @@ import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { reapAbandonedRuns, STALE_AFTER_MS, startHeartbeat, thisProcess } from '../../src/runner/liveness.js';
 import { Store } from '../../src/store/store.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { tempDir } from '../helpers/temp.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
+const cleanups = cleanupAfterEach();
+afterEach(() => {
   vi.useRealTimers();
-  for (const c of cleanups.splice(0).reverse()) await c();
 });
 
 async function storeWithClaimedRun(): Promise<{ store: Store; id: string; retried: number }> {

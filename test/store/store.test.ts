@@ -6,18 +6,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
-import { afterEach, describe, expect, inject, it } from 'vitest';
+import { describe, expect, inject, it } from 'vitest';
 import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
 import { Store } from '../../src/store/store.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import { recordConnection } from '../helpers/store.js';
 import { tempDir } from '../helpers/temp.js';
 
-const cleanups: (() => Promise<unknown> | unknown)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-});
+const cleanups = cleanupAfterEach();
 
 const PG = inject('pgUrl');
 

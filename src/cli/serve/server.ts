@@ -71,6 +71,18 @@ function drainRefused(req: http.IncomingMessage): Promise<void> {
   });
 }
 
+/** A request matched to its route: what answering it needs. */
+interface Routed {
+  params: Record<string, string>;
+  target: URL;
+  req: http.IncomingMessage;
+  res: http.ServerResponse;
+  /** From X-User-Id, or the server's default user. */
+  user: string;
+  /** Aborted when the client goes away or the server stops. */
+  signal: AbortSignal;
+}
+
 export async function startServer(
   shared: Omit<ServeDeps, 'callbackUrl'>,
   options: ServeOptions,
@@ -85,15 +97,7 @@ export async function startServer(
   };
   const connects = new ServeConnects(deps);
 
-  const special = async (
-    route: SpecialRoute,
-    params: Record<string, string>,
-    target: URL,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    user: string,
-    signal: AbortSignal,
-  ) => {
+  const special = async (route: SpecialRoute, { params, target, req, res, user, signal }: Routed) => {
     switch (route.special) {
       case 'openapi':
         return sendJson(res, 200, openApiDocument(table, version));
@@ -117,15 +121,7 @@ export async function startServer(
     }
   };
 
-  const command = async (
-    route: CommandRoute,
-    params: Record<string, string>,
-    target: URL,
-    req: http.IncomingMessage,
-    res: http.ServerResponse,
-    user: string,
-    signal: AbortSignal,
-  ) => {
+  const command = async (route: CommandRoute, { params, target, req, res, user, signal }: Routed) => {
     const body = route.method === 'POST' ? await readJsonBody(req, options.maxBodyBytes) : undefined;
     if (route.body && !route.body.safeParse(body ?? {}).success)
       throw new HttpError(
@@ -179,8 +175,9 @@ export async function startServer(
     // The same rule as --user: a bad id is one sentence and 400.
     const header = req.headers['x-user-id'];
     const user = header === undefined ? options.defaultUser : parseUser(String(header), {}, 'X-User-Id');
-    if ('special' in route) await special(route, params, target, req, res, user, signal);
-    else await command(route, params, target, req, res, user, signal);
+    const routed = { params, target, req, res, user, signal };
+    if ('special' in route) await special(route, routed);
+    else await command(route, routed);
   };
 
   const server = http.createServer({ connectionsCheckingInterval: TIMEOUT_CHECK_MS }, (req, res) => {
