@@ -51,6 +51,33 @@ async function submit(env: NodeJS.ProcessEnv, task: string, extra: string[] = []
   return JSON.parse(out.stdout).runId as string;
 }
 
+/**
+ * A worker takes the one queued run and is killed -9 once `asked()` (its model was called); then
+ * another worker starts. Returns that one, and a Store on the data for the checks.
+ */
+async function killWorkerMidRun(
+  env: NodeJS.ProcessEnv,
+  db: Awaited<ReturnType<typeof database>>,
+  asked: () => boolean,
+): Promise<{ survivor: SpawnedCli; store: Store }> {
+  const doomed = worker(env, 1);
+  await doomed.waitFor(/"run_claimed"/);
+  await until(async () => (asked() ? true : undefined));
+  doomed.child.kill('SIGKILL');
+  await doomed.done;
+  const survivor = worker(env, 1);
+  const store = await db.open();
+  cleanups.push(() => store.close());
+  return { survivor, store };
+}
+
+function runReaching(store: Store, runId: string, status: string) {
+  return until(async () => {
+    const row = await store.runs.get('singleton', runId);
+    return row?.status === status ? row : undefined;
+  });
+}
+
 describe.each([
   ['SQLite', 'sqlite', false],
   ['PostgreSQL', 'postgres', !PG],
@@ -100,19 +127,9 @@ describe.each([
     const fake = await model(() => ({ hang: true }));
     const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
     const runId = await submit(env, 'wait forever');
-    const doomed = worker(env, 1);
-    await doomed.waitFor(/"run_claimed"/);
-    await until(async () => (fake.requests().length > 0 ? true : undefined));
-    doomed.child.kill('SIGKILL');
-    await doomed.done;
-    const survivor = worker(env, 1);
-    const store = await db.open();
-    cleanups.push(() => store.close());
+    const { survivor, store } = await killWorkerMidRun(env, db, () => fake.requests().length > 0);
     // Read straight from the database (runs list would mark it itself): the surviving worker did.
-    const run = await until(async () => {
-      const row = await store.runs.get('singleton', runId);
-      return row?.status === 'interrupted' ? row : undefined;
-    });
+    const run = await runReaching(store, runId, 'interrupted');
     expect(run.summary).toContain('ended without finishing');
     survivor.child.kill('SIGTERM');
     expect((await survivor.done).code).toBe(0);
@@ -127,18 +144,8 @@ describe.each([
       const fake = await model(() => (++calls === 1 ? { hang: true } : reply('agent.done()', 'Done now.')));
       const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
       const runId = await submit(env, 'try twice', ['--retries', '1']);
-      const doomed = worker(env, 1);
-      await doomed.waitFor(/"run_claimed"/);
-      await until(async () => (calls > 0 ? true : undefined));
-      doomed.child.kill('SIGKILL');
-      await doomed.done;
-      const survivor = worker(env, 1);
-      const store = await db.open();
-      cleanups.push(() => store.close());
-      const run = await until(async () => {
-        const row = await store.runs.get('singleton', runId);
-        return row?.status === 'done' ? row : undefined;
-      });
+      const { survivor, store } = await killWorkerMidRun(env, db, () => calls > 0);
+      const run = await runReaching(store, runId, 'done');
       expect(run.retried).toBe(1);
       expect(run.pid).toBe(survivor.child.pid);
       expect((await store.runs.steps(runId)).map((s) => s.outcome)).toEqual([{ type: 'done' }]);
