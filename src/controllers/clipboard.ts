@@ -16,15 +16,27 @@ export function clipboardWriter(platform: NodeJS.Platform, searchPath: string): 
   if (xsel) return [xsel, '--clipboard', '--input'];
   const xclip = findExecutable(['xclip'], searchPath);
   if (xclip) return [xclip, '-selection', 'clipboard', '-in'];
-  // The copy of xsel that ships inside the desktop driver's clipboard package.
-  try {
-    const require = createRequire(import.meta.url);
-    const root = path.dirname(require.resolve('clipboardy/package.json'));
-    const bundled = path.join(root, 'fallbacks', 'linux', 'xsel');
-    return findExecutable(['xsel'], path.dirname(bundled)) ? [bundled, '--clipboard', '--input'] : null;
-  } catch {
-    return null;
+  const bundled = bundledXsel();
+  return bundled ? [bundled, '--clipboard', '--input'] : null;
+}
+
+/**
+ * The copy of xsel that ships inside the desktop driver's clipboard package (clipboardy), so a
+ * desktop without xsel or xclip can still type any text. clipboardy's `exports` hide its
+ * package.json, so its entry point is resolved and the program found beside it.
+ */
+export function bundledXsel(): string | null {
+  const require = createRequire(import.meta.url);
+  for (const from of ['@nut-tree-fork/default-clipboard-provider', null]) {
+    try {
+      const resolver = from ? createRequire(require.resolve(from)) : require;
+      const program = path.join(path.dirname(resolver.resolve('clipboardy')), 'fallbacks', 'linux', 'xsel');
+      if (findExecutable(['xsel'], path.dirname(program))) return program;
+    } catch {
+      // not installed this way
+    }
   }
+  return null;
 }
 
 export function writeClipboard(argv: string[], text: string, env: NodeJS.ProcessEnv): Promise<void> {

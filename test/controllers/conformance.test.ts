@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller, Point, ScreenAction } from '../../src/controllers/types.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { type PageServer, startPageServer } from '../fixtures/page-server.js';
-import { unavailable } from '../helpers/binaries.js';
+import { pathWithout, unavailable } from '../helpers/binaries.js';
 import { tempDir } from '../helpers/temp.js';
 import { type AppWindow, startAppWindow, startXvfb, type Xvfb } from '../helpers/xvfb.js';
 
@@ -136,10 +136,12 @@ describe.skipIf(noX)('on a real X server', () => {
     // The desktop driver reads DISPLAY when it loads.
     process.env.DISPLAY = xvfb.display;
     const { LocalController } = await import('../../src/controllers/local.js');
+    // As on a fresh machine: no xsel or xclip on PATH, so text goes through the bundled xsel.
+    const searchPath = pathWithout(['xsel', 'xclip']);
     const controller = new LocalController({
       display: xvfb.display,
-      searchPath: process.env.PATH ?? '',
-      env: { PATH: process.env.PATH ?? '', HOME: tempDir('gagent-home-'), DISPLAY: xvfb.display },
+      searchPath,
+      env: { PATH: searchPath, HOME: tempDir('gagent-home-'), DISPLAY: xvfb.display },
     });
     await controller.start();
     const close = controller.close.bind(controller);

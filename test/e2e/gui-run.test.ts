@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { startFakeGmail } from '../fakes/mcp/providers.js';
 import { startPageServer } from '../fixtures/page-server.js';
-import { unavailable } from '../helpers/binaries.js';
+import { pathWithout, unavailable } from '../helpers/binaries.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
 import { events, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
@@ -76,7 +76,8 @@ describe.skipIf(noX)('the local controller under a real X server', () => {
     await pages.waitForEvent('loaded');
     const result = await runGagent(
       ['run', 'press the button and type', '--controller', 'local', '--no-reflection'],
-      cliEnv(tempHome(), { ...modelEnv(model), DISPLAY: xvfb.display }),
+      // As on a fresh machine: no xsel or xclip on PATH, so text goes through the bundled xsel.
+      cliEnv(tempHome(), { ...modelEnv(model), DISPLAY: xvfb.display, PATH: pathWithout(['xsel', 'xclip']) }),
     );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
