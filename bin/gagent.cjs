@@ -6,9 +6,24 @@
 const { readFileSync } = require('node:fs');
 const path = require('node:path');
 
+// Checked before anything else: on an older Node the native database module crashes the process
+// (a segfault) after it has created an empty database. Kept equal to package.json's engines by a test.
+const NODE_REQUIRED = [22, 22, 3];
+const running = process.versions.node.split('.').map(Number);
+const tooOld = (() => {
+  for (let i = 0; i < 3; i += 1)
+    if ((running[i] || 0) !== NODE_REQUIRED[i]) return (running[i] || 0) < NODE_REQUIRED[i];
+  return false;
+})();
+
 const root = path.join(__dirname, '..');
 const args = process.argv.slice(2);
-if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
+if (tooOld) {
+  process.stderr.write(
+    `gagent: gagent needs Node.js ${NODE_REQUIRED.join('.')} or newer, and this is Node.js ${process.versions.node}; install Node 22 or 24 (from nodejs.org, or nvm install 22), then run npm install again.\n`,
+  );
+  process.exitCode = 1;
+} else if (args.length === 1 && (args[0] === '--version' || args[0] === '-v')) {
   process.stdout.write(`${JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')).version}\n`);
 } else if (args.length === 1 && (args[0] === '--help' || args[0] === '-h')) {
   process.stdout.write(readFileSync(path.join(root, 'dist', 'help.txt'), 'utf8'));
