@@ -65,7 +65,9 @@ describe('the launcher', () => {
         expect(result.status, `${node} ${args.join(' ')}`).toBe(1);
         expect(result.stdout).toBe('');
         expect(result.stderr).toMatch(
-          new RegExp(`^gagent: gagent needs Node\\.js ${required.replace(/\./g, '\\.')} or newer, and this is Node\\.js 20\\.[\\d.]+; install Node 22 or 24 .*\\.\\n$`),
+          new RegExp(
+            `^gagent: gagent needs Node\\.js ${required.replace(/\./g, '\\.')} or newer, and this is Node\\.js 20\\.[\\d.]+; install Node 22 or 24 .*\\.\\n$`,
+          ),
         );
         expect(fs.existsSync(env.GAGENT_HOME as string)).toBe(false);
       }
