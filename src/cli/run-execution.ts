@@ -23,10 +23,11 @@ export function parseStartUrl(raw: unknown): string | undefined {
   if (typeof raw !== 'string' || raw === '') return undefined;
   try {
     const url = new URL(raw);
-    if (!['http:', 'https:', 'file:'].includes(url.protocol)) throw new Error('protocol');
+    if (!['http:', 'https:'].includes(url.protocol)) throw new Error('protocol');
     return url.toString();
   } catch {
-    throw new UsageError(`--url must be a full http(s) or file URL, got "${raw}".`);
+    // Only web pages: a file: page would be screenshotted, sent to the model and kept in the report.
+    throw new UsageError(`--url must be a full http(s) URL, got "${raw}".`);
   }
 }
 

@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { unhandledAction } from '../domain/screen.js';
-import { GagentError } from '../errors.js';
+import { errorMessage, GagentError, UnreachableError, UsageError } from '../errors.js';
 import { findExecutable } from './find-executable.js';
 import { normalizeKey } from './keys.js';
 import { ActionNotSupportedError, type Controller, type ScreenAction, type Screenshot } from './types.js';
@@ -145,7 +145,25 @@ export class BrowserController implements Controller {
       ],
     });
     this.page = this.context.pages()[0] ?? (await this.context.newPage());
-    if (this.options.startUrl) await this.page.goto(this.options.startUrl, { waitUntil: 'load' });
+    if (this.options.startUrl) await this.openStartPage(this.page, this.options.startUrl);
+  }
+
+  /** The start page: http(s) only (checked again here, whoever queued the run), and one sentence when it cannot be reached. */
+  private async openStartPage(page: Page, startUrl: string): Promise<void> {
+    const address = webAddress(startUrl);
+    if (!address || address === 'about:blank')
+      throw new UsageError(`The start page must be an http(s) URL, got "${startUrl}".`);
+    try {
+      await page.goto(address, { waitUntil: 'load' });
+    } catch (err) {
+      const reason = /net::ERR_[A-Z_]+/.exec(errorMessage(err))?.[0];
+      if (!reason) throw browserError(`opening the start page ${address}`, err);
+      throw new UnreachableError(
+        `The start page ${address} could not be opened (${reason}).`,
+        'Check the address and that the site is up, or leave --url out.',
+        { cause: err },
+      );
+    }
   }
 
   private get active(): Page {

@@ -30,7 +30,7 @@ export const RunRequestSchema = z
     url: z
       .string()
       .url()
-      .refine((u) => /^(https?|file):/i.test(u), 'a start page must be an http(s) or file URL')
+      .refine((u) => /^https?:/i.test(u), 'a start page must be an http(s) URL')
       .optional(),
     model: modelSpec.optional(),
     groundingModel: modelSpec.optional(),

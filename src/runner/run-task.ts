@@ -10,7 +10,7 @@ import type { AskApproval } from '../agent/approval.js';
 import type { Config } from '../config.js';
 import { createController } from '../controllers/create-controller.js';
 import type { Controller } from '../controllers/types.js';
-import { ExitCode, GagentError, InterruptedError } from '../errors.js';
+import { ExitCode, GagentError, InterruptedError, UsageError } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import { snakeCase } from '../mcp/naming.js';
 import type { McpRegistry, ServerHandle } from '../mcp/registry.js';
@@ -173,6 +173,24 @@ export async function runTask(
     return { runId: bus.runId, status, exitCode, steps: loop.completed, summary };
   };
 
+  // Once the controller is being started the run counts as begun: if setting it up fails (an
+  // unreachable start page, a dead controller), the run is still saved, ended with the reason.
+  const recordUnstarted = async () => {
+    bus.emit({
+      type: 'run_started',
+      task: options.task,
+      user: config.user,
+      model: models.model.id,
+      groundingModel: models.separateGrounding ? models.grounding.id : null,
+      controller: controller?.name ?? config.controller,
+      maxSteps: options.maxSteps,
+      reflection: options.reflection,
+      mcpActions: [],
+      mcpServers: [],
+    });
+    runStarted = true;
+  };
+
   try {
     controller = await createController(config, { startUrl: options.startUrl, fetch: services.fetch });
     await controller.start(options.signal);
@@ -238,7 +256,10 @@ export async function runTask(
         `Interrupted after ${n} step${n === 1 ? '' : 's'}; the history is saved.`,
       );
     }
-    if (!runStarted) throw err;
+    if (!runStarted) {
+      if (!controller || err instanceof UsageError) throw err;
+      await recordUnstarted();
+    }
     const exitCode = err instanceof GagentError ? err.exitCode : ExitCode.Failure;
     const message =
       err instanceof GagentError
