@@ -1,9 +1,18 @@
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defineConfig } from 'vitest/config';
 
+// The suite's own temporary directory (TMPDIR for every test and every program it starts), so the
+// leftover scan sees only what the suite made, never what other processes put in the shared one.
+// Traversable by others: the PostgreSQL server runs as its own user inside it.
+if (!process.env.GAGENT_TEST_TMPDIR) {
+  process.env.GAGENT_TEST_TMPDIR = fs.mkdtempSync(path.join(os.tmpdir(), 'gagent-suite-'));
+  fs.chmodSync(process.env.GAGENT_TEST_TMPDIR, 0o711);
+  process.env.TMPDIR = process.env.GAGENT_TEST_TMPDIR;
+}
 // Shared by the workers (which record every gagent run's output) and the secret-scan teardown.
-process.env.GAGENT_TEST_OUTPUTS ??= path.join(os.tmpdir(), `gagent-test-outputs-${process.pid}`);
+process.env.GAGENT_TEST_OUTPUTS ??= path.join(process.env.GAGENT_TEST_TMPDIR, 'test-outputs');
 
 export default defineConfig({
   test: {
@@ -16,6 +25,10 @@ export default defineConfig({
     // End-to-end tests spawn the built binary and real servers; two cores, so keep the pool small.
     pool: 'forks',
     maxWorkers: 2,
-    env: { GAGENT_DEBUG: '', GAGENT_TEST_OUTPUTS: process.env.GAGENT_TEST_OUTPUTS },
+    env: {
+      GAGENT_DEBUG: '',
+      GAGENT_TEST_OUTPUTS: process.env.GAGENT_TEST_OUTPUTS,
+      TMPDIR: process.env.GAGENT_TEST_TMPDIR,
+    },
   },
 });

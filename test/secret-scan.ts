@@ -1,33 +1,38 @@
 /**
  * Global setup/teardown, two checks over the whole suite:
  * - every test secret contains the marker SECRET; no stdout or stderr of any gagent run may contain it;
- * - nothing the suite made is left in the temporary directory (test homes, browser profiles…).
+ * - nothing is left in the suite's own temporary directory (test homes, browser profiles…).
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 
 export const OUTPUTS = process.env.GAGENT_TEST_OUTPUTS as string;
+/** The suite's own temporary directory (vitest.config.ts): everything in it was made by the suite. */
+const SUITE_TMP = process.env.GAGENT_TEST_TMPDIR as string;
 
-const ours = () => new Set(fs.readdirSync(os.tmpdir()).filter((name) => name.startsWith('gagent-')));
+const entries = () => new Set(fs.existsSync(SUITE_TMP) ? fs.readdirSync(SUITE_TMP) : []);
 let before = new Set<string>();
 
 export function setup(): void {
   fs.rmSync(OUTPUTS, { recursive: true, force: true });
   fs.mkdirSync(OUTPUTS, { recursive: true });
-  before = ours();
+  before = entries();
 }
 
+/** Kept on purpose: Node's compile cache, which the launcher turns on (in the temporary directory). */
+const CACHES = new Set(['node-compile-cache']);
+
 function leftovers(): string[] {
-  return [...ours()].filter((name) => !before.has(name));
+  return [...entries()].filter((name) => !before.has(name) && !CACHES.has(name));
 }
 
 export function teardown(): void {
   scanSecrets();
   const left = leftovers();
+  fs.rmSync(SUITE_TMP, { recursive: true, force: true });
   if (left.length > 0) {
     process.stderr.write(
-      `FAIL leftover scan: the suite left ${left.length} temporary directories: ${left.slice(0, 10).join(', ')}\n`,
+      `FAIL leftover scan: the suite left ${left.length} temporary files or directories: ${left.slice(0, 10).join(', ')}\n`,
     );
     process.exitCode = 1;
   }

@@ -56,7 +56,8 @@ export function startAppWindow(url: string, display: string, profile: string): A
       '--window-size=1280,800',
       `--app=${url}`,
     ],
-    { env: { ...process.env, DISPLAY: display }, stdio: 'ignore', detached: true },
+    // Its temporary files in the profile: a killed Chromium leaves them behind.
+    { env: { ...process.env, DISPLAY: display, TMPDIR: profile }, stdio: 'ignore', detached: true },
   );
   return {
     close: async () => {
