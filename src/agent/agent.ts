@@ -56,7 +56,6 @@ export interface StepResult {
   plan: string | null;
   action: ActionCall | null;
   outcome: StepOutcome;
-  reflection: string | null;
   /** For an MCP step: allowed or not, and who decided. */
   approval: ApprovalDecision | null;
   modelMs: number;
@@ -152,7 +151,6 @@ export class Agent {
           plan: decision.plan,
           action,
           outcome,
-          reflection: decision.reflection,
           approval,
           modelMs: decision.modelMs + extraModelMs,
           durationMs: Math.round(performance.now() - started),

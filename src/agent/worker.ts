@@ -40,7 +40,8 @@ export interface WorkerOptions {
 
 export interface WorkerObserver {
   onThinking?(phase: 'reflection' | 'plan'): void;
-  onReflection?(text: string): void;
+  /** The reviewer's verdict on an earlier step (`judged`), made at the start of the next one. */
+  onReflection?(text: string, judged: number): void;
   onFormatRetry?(attempt: number, reason: string): void;
 }
 
@@ -74,6 +75,8 @@ export class Worker {
   private readonly conversation: Conversation;
   private readonly reflector: Reflector | null;
   private lastPlan: string | null = null;
+  /** The step the last plan was made for: the one the next reflection judges. */
+  private lastPlanStep = 0;
   /** The previous step in one line (its plan and outcome), once it is done. */
   private lastCondensed: string | null = null;
   /** The screen and screenshot sizes of the latest step, for the prompt. */
@@ -156,7 +159,7 @@ export class Worker {
       });
       reflection = reflected.text;
       modelMs += reflected.modelMs;
-      this.observer.onReflection?.(reflection);
+      this.observer.onReflection?.(reflection, this.lastPlanStep);
     }
 
     this.conversation.addUser(
@@ -185,6 +188,7 @@ export class Worker {
       if (parsed.ok) {
         this.conversation.addAssistant(reply.text);
         this.lastPlan = reply.text;
+        this.lastPlanStep = input.step;
         return {
           type: 'action',
           plan: reply.text,
@@ -205,6 +209,7 @@ export class Worker {
     }
     this.conversation.addAssistant(lastReply);
     this.lastPlan = lastReply;
+    this.lastPlanStep = input.step;
     return { type: 'format_failure', plan: lastReply, reason: lastError, reflection, modelMs };
   }
 }

@@ -101,7 +101,7 @@ export async function buildAgent(setup: AgentSetup): Promise<{ agent: Agent; act
     },
     {
       onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),
-      onReflection: (text) => bus.emit({ type: 'reflection', step: step(), text }),
+      onReflection: (text, judged) => bus.emit({ type: 'reflection', step: judged, text }),
       onFormatRetry: (attempt, reason) => bus.emit({ type: 'format_retry', step: step(), attempt, reason }),
     },
   );

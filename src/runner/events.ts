@@ -48,6 +48,7 @@ export type RunEvent = Base &
     | ({ type: 'mcp_server' } & McpServerState)
     | { type: 'step_started'; step: number }
     | { type: 'thinking'; step: number; phase: 'reflection' | 'plan' | 'grounding' }
+    /** The reviewer's verdict on step `step`, made while the next step begins. */
     | { type: 'reflection'; step: number; text: string }
     | { type: 'format_retry'; step: number; attempt: number; reason: string }
     | { type: 'plan'; step: number; kind: StepKind; plan: string; action: ActionCall }
@@ -70,7 +71,6 @@ export type RunEvent = Base &
         step: number;
         kind: StepKind;
         plan: string | null;
-        reflection: string | null;
         action: ActionCall | null;
         outcome: StepOutcome;
         /** For an MCP step: allowed or not, and who decided. */

@@ -20,7 +20,7 @@ const STATUS = {
   error: 'error',
 } as const;
 
-const WRITTEN = new Set<RunEvent['type']>(['run_started', 'step_finished', 'run_finished']);
+const WRITTEN = new Set<RunEvent['type']>(['run_started', 'step_finished', 'reflection', 'run_finished']);
 
 /** Waits between tries of a write that failed for a moment: about half a minute in all. */
 const RETRY_DELAYS_MS = [250, 500, 1_000, 2_000, 4_000, 8_000, 15_000];
@@ -105,12 +105,16 @@ export class HistoryWriter {
             plan: event.plan,
             action: event.action,
             outcome: event.outcome,
-            reflection: event.reflection,
+            reflection: null,
             approval: event.approval,
             durationMs: event.durationMs,
           },
           owner,
         );
+        break;
+      case 'reflection':
+        // The verdict arrives as the next step begins; the step it judges is saved by then.
+        owned = await store.runs.saveReflection(event.runId, event.step, event.text, owner);
         break;
       case 'run_finished':
         owned = await store.runs.finish(event.runId, STATUS[event.status], event.summary, event.at, owner);

@@ -239,6 +239,22 @@ export class RunRepository {
     });
   }
 
+  /** The reviewer's verdict on a saved step; false when the run is no longer this attempt's. */
+  async saveReflection(runId: string, idx: number, reflection: string, owner: RunOwner): Promise<boolean> {
+    const { runs, stepTable: t } = this;
+    const postgres = this.database.dialect === 'postgres';
+    return this.database.transaction(async (tx) => {
+      const owned = tx.select({ id: runs.id }).from(runs).where(this.ownedBy(runId, owner)).limit(1);
+      const [row] = await (postgres ? owned.for('share') : owned);
+      if (!row) return false;
+      await tx
+        .update(t)
+        .set({ reflection })
+        .where(and(eq(t.runId, runId), eq(t.idx, idx)));
+      return true;
+    });
+  }
+
   /** Records how the run ended; false when the run is no longer this attempt's. */
   async finish(
     id: string,

@@ -67,9 +67,12 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
     { isActive: keyboard },
   );
 
+  // Printed for good once its verdict is known; until then the last step stays live.
+  const printed = state.steps.filter((s) => s.step !== state.awaitingVerdict).map((s) => s.step);
+  const awaiting = state.steps.find((s) => s.step === state.awaitingVerdict);
   return (
     <Box flexDirection="column">
-      <Static items={[...(state.header ? ['header'] : []), ...state.steps.map((s) => s.step)]}>
+      <Static items={[...(state.header ? ['header'] : []), ...printed]}>
         {(item) =>
           item === 'header' ? (
             <Header key="header" header={state.header} />
@@ -81,6 +84,7 @@ export function RunApp({ subscribe, onApproval, onInterrupt, keyboard = true }: 
           )
         }
       </Static>
+      {awaiting ? <StepLine step={awaiting} /> : null}
       {state.warnings.slice(-3).map((w) => (
         <Text key={w.id} color="yellow">
           ! {excerpt(w.message, 200)}

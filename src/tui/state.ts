@@ -10,7 +10,7 @@ export interface FinishedStep {
   action: ActionCall | null;
   outcome: StepOutcome;
   durationMs: number;
-  /** The reviewer's answer at the start of this step, about the one before. */
+  /** The reviewer's verdict on this step, made as the next one began (none for the last). */
   reflection: string | null;
 }
 
@@ -32,6 +32,13 @@ export interface RunViewState {
   thinking: 'reflection' | 'plan' | 'grounding' | null;
   plan: { step: number; kind: StepKind; text: string; action: ActionCall } | null;
   reflection: string | null;
+  /** Whether the run reviews its steps (each step's verdict comes as the next one begins). */
+  reviews: boolean;
+  /**
+   * The last finished step while its verdict may still come: it stays live (not yet printed for
+   * good) until the verdict arrives or the next step is planned without one.
+   */
+  awaitingVerdict: number | null;
   /** The last MCP call's result, shown with the step it belongs to until another step takes over. */
   lastMcp: { step: number; outcome: StepOutcome & { type: 'mcp' } } | null;
   approval: PendingApproval | null;
@@ -50,6 +57,8 @@ export const initialRunViewState: RunViewState = {
   thinking: null,
   plan: null,
   reflection: null,
+  reviews: false,
+  awaitingVerdict: null,
   lastMcp: null,
   approval: null,
   formatRetries: 0,
@@ -72,6 +81,7 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         },
         startedAt: Date.parse(event.at),
         servers: event.mcpServers,
+        reviews: event.reflection,
       };
     case 'mcp_server': {
       const { type: _type, runId: _runId, at: _at, ...server } = event;
@@ -80,9 +90,19 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
     case 'step_started':
       return { ...state, currentStep: event.step, thinking: null, plan: null, formatRetries: 0 };
     case 'thinking':
-      return { ...state, thinking: event.phase };
+      // Planning began: no verdict is coming any more for the step before.
+      return {
+        ...state,
+        thinking: event.phase,
+        awaitingVerdict: event.phase === 'reflection' ? state.awaitingVerdict : null,
+      };
     case 'reflection':
-      return { ...state, reflection: event.text };
+      return {
+        ...state,
+        reflection: event.text,
+        awaitingVerdict: null,
+        steps: state.steps.map((s) => (s.step === event.step ? { ...s, reflection: event.text } : s)),
+      };
     case 'format_retry':
       return { ...state, formatRetries: event.attempt };
     case 'plan':
@@ -91,6 +111,7 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         // Another MCP call is coming: the previous result no longer belongs on screen.
         lastMcp: event.kind === 'mcp' ? null : state.lastMcp,
         thinking: null,
+        awaitingVerdict: null,
         plan: { step: event.step, kind: event.kind, text: event.plan, action: event.action },
       };
     case 'approval_requested': {
@@ -105,6 +126,7 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         ...state,
         thinking: null,
         approval: null,
+        awaitingVerdict: state.reviews ? event.step : null,
         steps: [
           ...state.steps,
           {
@@ -113,7 +135,7 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
             action: event.action,
             outcome: event.outcome,
             durationMs: event.durationMs,
-            reflection: event.reflection,
+            reflection: null,
           },
         ],
         lastMcp: event.outcome.type === 'mcp' ? { step: event.step, outcome: event.outcome } : state.lastMcp,
@@ -129,6 +151,7 @@ export function reduceRunView(previous: RunViewState, event: RunEvent): RunViewS
         thinking: null,
         approval: null,
         currentStep: null,
+        awaitingVerdict: null,
         finished: {
           status: event.status,
           summary: event.summary,

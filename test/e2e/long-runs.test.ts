@@ -149,7 +149,8 @@ describe('visible reasoning', () => {
     expect(shown.output).toContain(
       'reflection: off track — Case 1: off track. The click landed on the Cancel button',
     );
+    // The verdict is about the click (step 1), made as step 2 began.
     const json = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], cliEnv(home))).stdout);
-    expect(json.steps.map((s: { verdict: string | null }) => s.verdict)).toEqual([null, 'off_track']);
+    expect(json.steps.map((s: { verdict: string | null }) => s.verdict)).toEqual(['off_track', null]);
   });
 });

@@ -8,7 +8,15 @@ import { followLink, LINK_PATTERN } from '../helpers/browser.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
-import { events, generatorRequests, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
+import {
+  events,
+  generatorRequests,
+  isReflection,
+  modelEnv,
+  reply,
+  startScriptedModel,
+} from '../helpers/scripted-run.js';
+import { runInTerminal } from '../helpers/terminal.js';
 
 const cleanups = cleanupAfterEach();
 const { later } = cleanups;
@@ -240,5 +248,55 @@ describe('gagent run (JSON events, scripted model)', () => {
     expect(rejected.code).toBe(3);
     expect(rejected.stderr).toContain('rejected the API key (HTTP 401)');
     expect(rejected.stderr).not.toContain('sk-a-wrong-key-22');
+  });
+});
+
+describe("the reviewer's verdicts", () => {
+  it('belong to the step they judge: in the events, runs show, its JSON and the HTML report', async () => {
+    // The reviewer answers about whichever step it is shown: off track about the first, on track after.
+    const plans = [
+      reply('agent.wait(0.1)', 'FIRST-STEP wait.'),
+      reply('agent.wait(0.1)', 'SECOND-STEP wait.'),
+      reply('agent.done()', 'Finished.'),
+    ];
+    const model = later(
+      await startOpenAIFake({
+        script: (request) => {
+          if (!isReflection(request)) return plans.shift() as string;
+          return request.lastUserText.includes('FIRST-STEP')
+            ? 'Case 1: off track, the first step waited for nothing.'
+            : 'Case 2: on track; continue.';
+        },
+      }),
+    );
+    const env = cliEnv(tempHome(), modelEnv(model));
+    const run = await runGagent(['run', 'wait twice', '--controller', 'none', '--json'], env);
+    expect(run.code, run.stderr).toBe(0);
+    const log = events(run.stdout);
+    expect(
+      log.filter((e) => e.type === 'reflection').map((e) => [e.step, String(e.text).slice(0, 9)]),
+    ).toEqual([
+      [0, 'Case 1: o'],
+      [1, 'Case 2: o'],
+    ]);
+    const runId = String(log[0]?.runId);
+    const shown = JSON.parse((await runGagent(['runs', 'show', runId, '--json'], env)).stdout);
+    expect(shown.steps.map((s: { verdict: string | null }) => s.verdict)).toEqual([
+      'off_track',
+      'on_track',
+      null,
+    ]);
+    const text = (await runInTerminal(['runs', 'show', runId], env)).output;
+    const first = text.slice(text.indexOf('  1. '), text.indexOf('  2. '));
+    expect(first).toContain('reflection: off track — Case 1: off track, the first step waited for nothing.');
+    expect(text.slice(text.indexOf('  2. '), text.indexOf('  3. '))).toContain('reflection: on track');
+    const report = path.join(tempHome(), 'report.html');
+    expect((await runGagent(['runs', 'show', runId, '--html', report], env)).code).toBe(0);
+    const html = fs.readFileSync(report, 'utf8');
+    const article = (n: number) =>
+      html.slice(html.indexOf(`id="step-${n}"`), html.indexOf(`id="step-${n + 1}"`));
+    expect(article(1)).toContain('class="verdict off_track"');
+    expect(article(2)).toContain('class="verdict on_track"');
+    expect(html.slice(html.indexOf('id="step-3"'))).not.toContain('class="verdict');
   });
 });

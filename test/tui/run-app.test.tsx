@@ -51,7 +51,6 @@ describe('RunApp', () => {
       step: 0,
       kind: 'gui',
       plan: 'Open the reports.',
-      reflection: null,
       action: { name: 'click', args: { element_description: 'the Reports tab' } },
       outcome: {
         type: 'screen',
@@ -68,7 +67,6 @@ describe('RunApp', () => {
       step: 1,
       kind: 'mcp',
       plan: 'Send it.',
-      reflection: 'Case 2: continue',
       action: { name: 'gmail_send_email', args: { recipient_email: 'bob@example.com' } },
       outcome: {
         type: 'mcp',
@@ -92,6 +90,61 @@ describe('RunApp', () => {
     expect(frame).toMatch(/MCP .*gmail_send_email\(recipient_email="bob@example.com"\)/);
     expect(frame).toContain('MCP gmail · GMAIL_SEND_EMAIL');
     expect(frame).toContain('message id m_42 sent');
+    app.unmount();
+  });
+
+  it("shows the reviewer's verdict under the step it judges, not under the next one", async () => {
+    const feed = eventFeed();
+    const app = render(<RunApp subscribe={feed.subscribe} onApproval={() => {}} onInterrupt={() => {}} />);
+    feed.emit({
+      type: 'run_started',
+      task: 'open the reports',
+      user: 'alice',
+      model: 'openai:test',
+      groundingModel: null,
+      controller: 'browser',
+      maxSteps: 10,
+      reflection: true,
+      mcpActions: [],
+      mcpServers: [],
+    });
+    const finished = (step: number, target: string) =>
+      feed.emit({
+        type: 'step_finished',
+        step,
+        kind: 'gui',
+        plan: null,
+        action: { name: 'click', args: { element_description: target } },
+        outcome: {
+          type: 'screen',
+          action: { type: 'click', at: { x: 1, y: 2 }, clicks: 1, button: 'left', holdKeys: [] },
+          ok: true,
+        },
+        approval: null,
+        durationMs: 1000,
+        modelMs: 900,
+        mcp: { calls: 0, errors: 0, denied: 0, history: 0 },
+      });
+    finished(0, 'the Help tab');
+    feed.emit({ type: 'step_started', step: 1 });
+    feed.emit({ type: 'thinking', step: 1, phase: 'reflection' });
+    feed.emit({ type: 'reflection', step: 0, text: 'Case 1: off track, Help is not Reports' });
+    feed.emit({ type: 'thinking', step: 1, phase: 'plan' });
+    finished(1, 'the Reports tab');
+    feed.emit({ type: 'step_started', step: 2 });
+    feed.emit({ type: 'thinking', step: 2, phase: 'reflection' });
+    feed.emit({ type: 'reflection', step: 1, text: 'Case 2: on track' });
+    feed.emit({ type: 'thinking', step: 2, phase: 'plan' });
+    await tick();
+    const lines = (app.lastFrame() ?? '').split('\n');
+    const at = (pattern: RegExp) => lines.findIndex((line) => pattern.test(line));
+    const first = at(/ 1\s+GUI .*the Help tab/);
+    const offTrack = at(/reflection: off track — off track, Help is not Reports/);
+    const second = at(/ 2\s+GUI .*the Reports tab/);
+    const onTrack = at(/reflection: on track/);
+    expect([first, offTrack, second, onTrack].every((i) => i >= 0)).toBe(true);
+    expect(first < offTrack && offTrack < second && second < onTrack).toBe(true);
+    expect(lines.filter((line) => line.includes('reflection:'))).toHaveLength(2);
     app.unmount();
   });
 
@@ -159,7 +212,6 @@ describe('RunApp', () => {
       step: 0,
       kind: 'mcp',
       plan: null,
-      reflection: null,
       action: { name: 'gmail_fetch_emails', args: {} },
       outcome: {
         type: 'mcp',
@@ -193,7 +245,6 @@ describe('RunApp', () => {
       step: 0,
       kind: 'mcp',
       plan: null,
-      reflection: null,
       action: { name: 'x_tool', args: {} },
       outcome: {
         type: 'mcp',

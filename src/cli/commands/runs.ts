@@ -120,16 +120,17 @@ export const runsShowCommand: CommandHandler<OptionsOf<'runs show'>> = async (ct
     for (const step of steps) {
       const badge = step.kind === 'mcp' ? '[MCP]' : '[GUI]';
       lines.push(`${String(step.idx + 1).padStart(3)}. ${badge} ${describeAction(step.action)}`);
-      const verdict = reflectionVerdict(step.reflection);
-      if (verdict)
-        lines.push(
-          `       reflection: ${VERDICT_WORDS[verdict]}${verdict === 'off_track' ? ` — ${oneLine(step.reflection, 140)}` : ''}`,
-        );
       if (step.plan) lines.push(`       plan: ${oneLine(planIntent(step.plan), 160)}`);
       const approval = describeApproval(step.approval);
       if (approval) lines.push(`       approval: ${approval}`);
       const outcome = describeOutcome(step.outcome);
       if (outcome) lines.push(`       ${outcome}`);
+      // The reviewer's verdict on this step (made as the next one began).
+      const verdict = reflectionVerdict(step.reflection);
+      if (verdict)
+        lines.push(
+          `       reflection: ${VERDICT_WORDS[verdict]}${verdict === 'off_track' ? ` — ${oneLine(step.reflection, 140)}` : ''}`,
+        );
       const shot = shots.get(step.idx);
       if (shot) lines.push(`       screenshot: ${shot.width}×${shot.height}, ${formatSize(shot.bytes)}`);
     }

@@ -52,12 +52,12 @@ export function StepLine({ step }: { step: FinishedStep }) {
         <KindBadge kind={step.kind} /> <Text bold>{formatCall(step.action, width)}</Text>
         <Text dimColor> {(step.durationMs / 1000).toFixed(1)}s</Text>
       </Text>
+      <Text color={outcome.color}>{`       ${outcome.text}`}</Text>
       {verdict ? (
         <Text color={verdict === 'off_track' ? 'yellow' : undefined} dimColor={verdict !== 'off_track'}>
           {`       reflection: ${VERDICT_WORDS[verdict]}${verdict === 'off_track' ? ` — ${excerpt((step.reflection ?? '').replace(/^.*?case\s*1[:.)]?\s*/i, ''), width - 32)}` : ''}`}
         </Text>
       ) : null}
-      <Text color={outcome.color}>{`       ${outcome.text}`}</Text>
     </Box>
   );
 }
