@@ -87,6 +87,8 @@ export interface Config {
   readonly mcpMaxResultBytes: number;
   /** How long an MCP server may take to connect and list its tools (GAGENT_MCP_TIMEOUT seconds; default 5). */
   readonly mcpTimeoutMs: number;
+  /** How long a run's first model request waits for MCP servers still connecting (GAGENT_MCP_GRACE seconds; default 2, 0 = not at all). */
+  readonly mcpGraceMs: number;
   /** The most one model request may cost, in estimated tokens (GAGENT_CONTEXT_TOKENS; default 24,000). */
   readonly contextTokens: number;
   /** How long runs' screenshots are kept (GAGENT_KEEP_SCREENSHOTS: all, none, or days; default all). */
@@ -226,6 +228,13 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   const mcpTimeoutMs = lazily(() =>
     Math.round((parseSeconds(nonEmpty(env.GAGENT_MCP_TIMEOUT), 'GAGENT_MCP_TIMEOUT') ?? 5) * 1000),
   );
+  const mcpGraceMs = lazily(() => {
+    const raw = nonEmpty(env.GAGENT_MCP_GRACE);
+    if (raw !== undefined && /^0+(\.0*)?$/.test(raw)) return 0;
+    const seconds = parseSeconds(raw, 'GAGENT_MCP_GRACE') ?? 2;
+    if (seconds > 60) throw new UsageError(`GAGENT_MCP_GRACE must be at most 60 seconds, got "${raw}".`);
+    return Math.round(seconds * 1000);
+  });
   const contextTokens = lazily(() => {
     const tokens = parsePositiveInt(nonEmpty(env.GAGENT_CONTEXT_TOKENS), 'GAGENT_CONTEXT_TOKENS') ?? 24_000;
     if (tokens < 4_000)
@@ -275,6 +284,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     get mcpTimeoutMs() {
       return mcpTimeoutMs();
+    },
+    get mcpGraceMs() {
+      return mcpGraceMs();
     },
     get contextTokens() {
       return contextTokens();

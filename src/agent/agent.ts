@@ -48,6 +48,8 @@ export interface AgentDeps {
    * grounding), the SDKs' own retries included (GAGENT_MODEL_TIMEOUT).
    */
   modelTimeoutMs?: number;
+  /** Waited for before the first step asks the model (MCP servers about to be ready, bounded). */
+  firstStepReady?(): Promise<void>;
 }
 
 export interface StepResult {
@@ -94,6 +96,20 @@ function withoutDefaults(action: Action, args: Record<string, unknown>): Record<
   return out;
 }
 
+/** Waits for `promise`, or until `signal` aborts (then the step goes on and notices the abort). */
+function untilAborted(promise: Promise<void>, signal?: AbortSignal): Promise<void> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    signal.addEventListener('abort', done, { once: true });
+    void promise.then(done, done);
+  });
+}
+
 export class Agent {
   private readonly notes: string[] = [];
   private feedback: string | null = null;
@@ -113,6 +129,7 @@ export class Agent {
   async step(step: number, signal?: AbortSignal): Promise<StepResult> {
     const started = performance.now();
     const { controller, worker, mcp } = this.deps;
+    if (step === 0 && this.deps.firstStepReady) await untilAborted(this.deps.firstStepReady(), signal);
     await this.deps.refreshActions?.();
     mcp.beginStep(step);
     const deadline = this.deps.modelTimeoutMs ? AbortSignal.timeout(this.deps.modelTimeoutMs) : undefined;

@@ -199,6 +199,20 @@ export class McpRegistry {
     return this.connecting;
   }
 
+  /**
+   * Resolves once no server is still connecting, or after `ms` (counted from now), whichever comes
+   * first: a hanging server holds nobody back longer than that.
+   */
+  settledWithin(ms: number): Promise<void> {
+    if (ms <= 0 || this.slots.length === 0) return Promise.resolve();
+    let timer: NodeJS.Timeout | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    });
+    return Promise.race([this.connecting, elapsed]).finally(() => clearTimeout(timer));
+  }
+
   /** Resolves once the named server settled (at once for a name the registry does not have). */
   whenSettled(name: string): Promise<void> {
     return this.slots.find((s) => s.config.name === name)?.settled ?? Promise.resolve();

@@ -31,6 +31,8 @@ export interface AgentSetup {
   connecting(): string[];
   /** Waits for the still-connecting server an action name belongs to; true when it became ready. */
   awaitAction(name: string): Promise<boolean>;
+  /** Resolves when the first step may ask the model: the servers settled, or their grace ran out. */
+  firstStepReady?(): Promise<void>;
   isAuthorized(provider: string): Promise<boolean>;
   store: Store;
   bus: RunEventBus;
@@ -119,6 +121,7 @@ export async function buildAgent(setup: AgentSetup): Promise<{ agent: Agent; act
     isAuthorized: setup.isAuthorized,
     refreshActions,
     modelTimeoutMs: setup.modelTimeoutMs,
+    firstStepReady: setup.firstStepReady,
     observer: {
       onScreenshot: setup.onScreenshot,
       onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),

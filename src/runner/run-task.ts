@@ -197,6 +197,9 @@ export async function runTask(
     keeper = await keepScreenshots(config, store, controller, bus, services);
     registry = options.useMcp ? await startMcp(config, store, services, bus, options.signal) : null;
     const servers = registry;
+    // The first model request waits a moment for servers about to be ready (counted from here,
+    // so it overlaps building the agent), never longer: a hanging one costs at most the grace.
+    const serversSettled = registry?.settledWithin(config.mcpGraceMs) ?? Promise.resolve();
     const built = await buildAgent({
       task: options.task,
       user: config.user,
@@ -213,6 +216,7 @@ export async function runTask(
         await servers.whenSettled(pending.config.name);
         return pending.status.state === 'ready';
       },
+      firstStepReady: () => serversSettled,
       isAuthorized: authorization(config, store, registry),
       store,
       bus,

@@ -65,6 +65,8 @@ describe('MCP servers never hold a run back', () => {
         GAGENT_MCP_HANG_URL: hanging.url,
         GAGENT_MCP_SLOW_URL: slow.url.toString(),
         GAGENT_MCP_TIMEOUT: '4',
+        // No grace: the first request does not wait for the slow server at all.
+        GAGENT_MCP_GRACE: '0',
       }),
     );
     expect(result.code).toBe(0);
@@ -86,6 +88,47 @@ describe('MCP servers never hold a run back', () => {
     expect(log.find((e) => e.type === 'mcp_server' && e.name === 'slow')).toMatchObject({ state: 'ready' });
     expect(slow.calls.map((c) => c.args)).toEqual([{ city: 'Oslo' }]);
     expect(log.at(-1)).toMatchObject({ type: 'run_finished', status: 'done' });
+  });
+});
+
+describe('the first model request of a run', () => {
+  it('waits up to GAGENT_MCP_GRACE for servers about to be ready, and not for a hanging one', async () => {
+    const hanging = later(await startHangingServer());
+    // Ready a moment after the run starts: without the grace, the first request would not know it.
+    const soon = later(await startFakeWeather({ delayMs: 150 }));
+    const model = later(
+      await startScriptedModel([reply('agent.soon_get_forecast(city="Oslo")'), reply('agent.done()')]),
+    );
+    const result = await runGagent(
+      ['run', 'weather in Oslo', '--controller', 'none', '--no-reflection', '--yes'],
+      cliEnv(tempHome(), {
+        ...modelEnv(model),
+        GAGENT_MCP_HANG_URL: hanging.url,
+        GAGENT_MCP_SOON_URL: soon.url.toString(),
+        GAGENT_MCP_TIMEOUT: '30',
+        GAGENT_MCP_GRACE: '3',
+      }),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    const first = systemPrompt(generatorRequests(model.requests())[0]);
+    expect(first).toContain('def soon_get_forecast');
+    expect(first).toContain('Still connecting: hang.');
+    expect(soon.calls.map((c) => c.args)).toEqual([{ city: 'Oslo' }]);
+    // The hanging server held the first step back for the grace only: the run ended long before
+    // the 30 s connect timeout, with the server still connecting.
+    const log = events(result.stdout);
+    expect(log.find((e) => e.type === 'mcp_server' && e.name === 'hang')).toBeUndefined();
+    expect(log.at(-1)).toMatchObject({ type: 'run_finished', status: 'done' });
+  });
+
+  it('refuses a grace that is not a number of seconds up to 60', async () => {
+    for (const grace of ['soon', '61']) {
+      const result = await runGagent(
+        ['run', 'anything', '--controller', 'none'],
+        cliEnv(tempHome(), { GAGENT_MODEL: 'openai:x', OPENAI_API_KEY: 'k', GAGENT_MCP_GRACE: grace }),
+      );
+      expect([result.code, result.stderr]).toEqual([2, expect.stringContaining('GAGENT_MCP_GRACE must be')]);
+    }
   });
 });
 
