@@ -119,6 +119,12 @@ export const define = {
       .argument('<id>', 'the run id (a unique prefix is enough)')
       .addOption(userOption())
       .addOption(jsonOption()),
+  'runs cancel': () =>
+    new Command('cancel')
+      .description('stop a run: a queued one at once, a running one after its current step')
+      .argument('<id>', 'the run id (a unique prefix is enough)')
+      .addOption(userOption())
+      .addOption(jsonOption()),
   'runs prune': () =>
     new Command('prune')
       .description('delete the runs that started more than DAYS days ago')
@@ -204,6 +210,7 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   'runs list': async () => (await import('./commands/runs.js')).runsListCommand,
   'runs show': async () => (await import('./commands/runs.js')).runsShowCommand,
   'runs delete': async () => (await import('./commands/runs.js')).runsDeleteCommand,
+  'runs cancel': async () => (await import('./commands/runs-cancel.js')).runsCancelCommand,
   'runs prune': async () => (await import('./commands/runs.js')).runsPruneCommand,
   'approvals list': async () => (await import('./commands/approvals.js')).approvalsListCommand,
   'approvals revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,

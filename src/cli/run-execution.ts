@@ -8,8 +8,9 @@ import type { RunRequest } from '../domain/run.js';
 import { errorMessage, UsageError } from '../errors.js';
 import { RunEventBus } from '../runner/event-bus.js';
 import { HistoryWriter } from '../runner/history-writer.js';
-import { startHeartbeat, thisProcess } from '../runner/liveness.js';
+import { newAttempt, startHeartbeat } from '../runner/liveness.js';
 import { newRunId, type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
+import type { RunOwner } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 import { accountManager } from './accounts.js';
 import type { CommandContext } from './context.js';
@@ -74,8 +75,8 @@ export interface RunExecution {
   signal: AbortSignal;
   /** Ends the run between steps (a worker asked to stop). */
   stop?: AbortSignal;
-  /** How often the run had been retried when this attempt claimed it (0 for a run started here). */
-  attempt?: number;
+  /** The attempt that claimed the run (a worker's); a run started here is a new attempt. */
+  owner?: RunOwner;
   /**
    * Nobody watches the run (a worker's): if its history or heartbeat can no longer be written it
    * stops at the next step, since other workers would give it up for dead and may start it again.
@@ -93,7 +94,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
   const bus = new RunEventBus(run.runId, (err) =>
     ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
   );
-  const owner = { ...thisProcess(), attempt: run.attempt ?? 0 };
+  const owner = run.owner ?? newAttempt();
   const lost = new AbortController();
   const giveUp = (why: string) => {
     if (!run.unattended || lost.signal.aborted) return;
@@ -117,6 +118,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
     checkAccounts: (signal) => checkAccounts(ctx, signal),
     historyWritten: () => history.flush(),
     historyLost: () => history.lost,
+    cancelRequested: () => store.runs.cancelRequested(run.runId),
   };
   try {
     return await runTask(

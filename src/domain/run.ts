@@ -16,6 +16,8 @@ export const RUN_STATUSES = [
   'max_steps',
   'interrupted',
   'error',
+  /** Stopped after a step by gagent runs cancel (or before it started). */
+  'cancelled',
 ] as const;
 export type RunStatus = (typeof RUN_STATUSES)[number];
 

@@ -18,6 +18,7 @@ const STATUS = {
   max_steps: 'max_steps',
   interrupted: 'interrupted',
   error: 'error',
+  cancelled: 'cancelled',
 } as const;
 
 const WRITTEN = new Set<RunEvent['type']>(['run_started', 'step_finished', 'reflection', 'run_finished']);
@@ -90,10 +91,8 @@ export class HistoryWriter {
             model: event.model,
             controller: event.controller,
             startedAt: event.at,
-            pid: owner.pid,
-            host: owner.host,
           },
-          owner.attempt,
+          owner,
         );
         break;
       case 'step_finished':

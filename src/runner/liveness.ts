@@ -1,11 +1,15 @@
 /**
  * A run whose process died (killed, crashed, the machine lost) must not stay "running" forever.
- * Each run records its pid and host and refreshes a heartbeat; on the next start, a running run of
- * this host whose process is gone, or any running run whose heartbeat is stale, is marked
- * interrupted.
+ * Each run records its process and refreshes a heartbeat; on the next start, a running run whose
+ * heartbeat is stale, or whose process is provably gone, is marked interrupted (or queued again).
+ * A pid proves nothing across machines or PID namespaces (two containers named alike have the
+ * same host name and reuse each other's pids), so it is checked only where it was recorded: the
+ * same boot of the same machine, in the same PID namespace. Everywhere else the heartbeat decides.
  */
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import os from 'node:os';
-import type { RunOwner } from '../store/runs.js';
+import type { ProcessIdentity, RunOwner } from '../store/runs.js';
 import type { Store } from '../store/store.js';
 
 /** How often a live run refreshes its heartbeat. */
@@ -23,8 +27,24 @@ export function isProcessAlive(pid: number): boolean {
   }
 }
 
-export function thisProcess(): { pid: number; host: string } {
-  return { pid: process.pid, host: os.hostname() };
+/** This machine's boot and this process's PID namespace, where Linux tells them; else null. */
+function pidScope(): string | null {
+  try {
+    const boot = fs.readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    const namespace = fs.readlinkSync('/proc/self/ns/pid');
+    return boot && namespace ? `${boot}/${namespace}` : null;
+  } catch {
+    return null;
+  }
+}
+
+export function thisProcess(): ProcessIdentity {
+  return { pid: process.pid, host: os.hostname(), pidScope: pidScope() };
+}
+
+/** A new attempt at a run by this process: its own random token fences every write of the run. */
+export function newAttempt(identity: ProcessIdentity = thisProcess()): RunOwner {
+  return { ...identity, token: randomBytes(12).toString('hex') };
 }
 
 /**
@@ -67,11 +87,15 @@ function retriesAllowed(options: unknown): number {
  * partial history dropped), every other one is marked interrupted. Returns the ids of both.
  */
 export async function reapAbandonedRuns(store: Store, now = Date.now()): Promise<string[]> {
-  const { host, pid: self } = thisProcess();
+  const me = thisProcess();
   const staleBefore = new Date(now - STALE_AFTER_MS).toISOString();
   const gone = (await store.runs.running()).filter(
     (run) =>
-      (run.host === host && run.pid !== null && run.pid !== self && !isProcessAlive(run.pid)) ||
+      (me.pidScope !== null &&
+        run.pidScope === me.pidScope &&
+        run.pid !== null &&
+        run.pid !== me.pid &&
+        !isProcessAlive(run.pid)) ||
       (run.heartbeatAt !== null && run.heartbeatAt < staleBefore),
   );
   const at = new Date(now).toISOString();

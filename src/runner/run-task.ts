@@ -51,6 +51,8 @@ export interface RunServices {
   historyWritten(): Promise<void>;
   /** Whether the history is no longer being kept (given up, or the run taken over): pictures stop too. */
   historyLost?(): boolean;
+  /** Whether someone asked the run to stop (gagent runs cancel); asked between steps. */
+  cancelRequested?(): Promise<boolean>;
 }
 
 export interface RunSummary {
@@ -150,6 +152,7 @@ export async function runTask(
     signal: options.signal,
     settled: services.historyWritten,
     stop: options.stop,
+    cancelRequested: services.cancelRequested,
   });
   const started = performance.now();
   let controller: Controller | null = null;

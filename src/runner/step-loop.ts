@@ -40,6 +40,8 @@ export class StepLoop {
       settled?: () => Promise<void>;
       /** Ends the run between steps (a worker asked to stop): the step in progress finishes first. */
       stop?: AbortSignal;
+      /** Whether the run was cancelled (gagent runs cancel): asked before each step. */
+      cancelRequested?: () => Promise<boolean>;
     },
   ) {}
 
@@ -62,6 +64,12 @@ export class StepLoop {
           status: 'interrupted',
           exitCode: ExitCode.Interrupted,
           summary: `Stopped after ${step} step${step === 1 ? '' : 's'}: its worker was asked to stop; the history is saved.`,
+        };
+      if (await this.cancelled())
+        return {
+          status: 'cancelled',
+          exitCode: ExitCode.Interrupted,
+          summary: `Cancelled after ${step} step${step === 1 ? '' : 's'} (gagent runs cancel); the history is saved.`,
         };
       this.inFlight = { step, started: performance.now(), kind: 'gui', plan: null, action: null };
       this.bus.emit({ type: 'step_started', step });
@@ -107,6 +115,15 @@ export class StepLoop {
       exitCode: ExitCode.MaxSteps,
       summary: `Stopped after ${this.options.maxSteps} steps without finishing; raise --max-steps to allow more.`,
     };
+  }
+
+  /** A cancel that cannot be read now (the database busy) is read again before the next step. */
+  private async cancelled(): Promise<boolean> {
+    try {
+      return (await this.options.cancelRequested?.()) ?? false;
+    } catch {
+      return false;
+    }
   }
 
   /** Records the step in progress, if any, as interrupted (so Ctrl+C never drops it from history). */

@@ -17,27 +17,31 @@ export interface NewRun {
   model: string;
   controller: string;
   startedAt: string;
-  /** The process running it, and its machine. */
+}
+
+/** A process as other processes can tell whether it is alive: its pid, where that pid means it, and its machine. */
+export interface ProcessIdentity {
   pid: number;
   host: string;
+  /** The machine's boot and PID namespace (null where unknown): only there does the pid name this process. */
+  pidScope: string | null;
 }
 
 /**
- * One attempt at a run: the process carrying it out and how often the run had been retried when it
- * began. A run's writes land only while the row is still this attempt's, so an attempt that was
- * given up for dead (and queued again, or taken by another worker) cannot write over its successor.
+ * One attempt at a run: the process carrying it out and a random token of its own. A run's writes
+ * land only while the row is still this attempt's and running, so an attempt that was given up
+ * for dead (and queued again, or taken by another worker) cannot write over its successor.
  */
-export interface RunOwner {
-  pid: number;
-  host: string;
-  attempt: number;
+export interface RunOwner extends ProcessIdentity {
+  token: string;
 }
 
-/** A run left "running" whose process is gone. */
+/** A run marked "running": who carries it out, to tell whether that process is gone. */
 export interface AbandonedRun {
   id: string;
   pid: number | null;
   host: string | null;
+  pidScope: string | null;
   heartbeatAt: string | null;
   /** The submitted request (for its retries), and how often it was retried already. */
   options: unknown;
@@ -56,6 +60,10 @@ export interface NewRunStep {
   durationMs: number | null;
 }
 
+function ownerColumns(owner: RunOwner) {
+  return { pid: owner.pid, host: owner.host, pidScope: owner.pidScope, owner: owner.token };
+}
+
 export class RunRepository {
   private readonly runs: Tables['runs'];
   private readonly stepTable: Tables['runSteps'];
@@ -69,32 +77,24 @@ export class RunRepository {
    * Records a run starting; a submitted run this attempt claimed becomes this one. False when the
    * run exists but is no longer this attempt's.
    */
-  async create(run: NewRun, attempt = 0): Promise<boolean> {
+  async create(run: NewRun, owner: RunOwner): Promise<boolean> {
     const runs = this.runs;
     const { id, ...rest } = run;
-    const row = { ...rest, status: 'running' as const, heartbeatAt: run.startedAt };
+    const row = { ...rest, ...ownerColumns(owner), status: 'running' as const, heartbeatAt: run.startedAt };
     const written = await this.database.query((db) =>
       db
         .insert(runs)
         .values({ id, ...row })
-        .onConflictDoUpdate({
-          target: runs.id,
-          set: row,
-          setWhere: this.ownedBy(id, { pid: run.pid, host: run.host, attempt }),
-        })
+        .onConflictDoUpdate({ target: runs.id, set: row, setWhere: this.ownedBy(id, owner) })
         .returning({ id: runs.id }),
     );
     return written.length > 0;
   }
 
+  /** The run is still this attempt's, and still running: the condition of every write of a run. */
   private ownedBy(id: string, owner: RunOwner) {
     const runs = this.runs;
-    return and(
-      eq(runs.id, id),
-      eq(runs.pid, owner.pid),
-      eq(runs.host, owner.host),
-      eq(runs.retried, owner.attempt),
-    );
+    return and(eq(runs.id, id), eq(runs.owner, owner.token), eq(runs.status, 'running'));
   }
 
   /** Queues a run for a worker (gagent run --submit, the API). */
@@ -129,7 +129,7 @@ export class RunRepository {
    * Takes the oldest queued run for this worker, or none. Two workers never take the same run:
    * PostgreSQL locks the row and skips rows another worker holds; SQLite serializes the writers.
    */
-  async claimNext(worker: { pid: number; host: string }, at: string): Promise<RunRow | undefined> {
+  async claimNext(owner: RunOwner, at: string): Promise<RunRow | undefined> {
     const runs = this.runs;
     const postgres = this.database.dialect === 'postgres';
     return this.database.transaction(async (tx) => {
@@ -141,7 +141,7 @@ export class RunRepository {
         .limit(1);
       const [row] = await (postgres ? oldest.for('update', { skipLocked: true }) : oldest);
       if (!row) return undefined;
-      const claim = { status: 'running' as const, ...worker, startedAt: at, heartbeatAt: at };
+      const claim = { status: 'running' as const, ...ownerColumns(owner), startedAt: at, heartbeatAt: at };
       await tx
         .update(runs)
         .set(claim)
@@ -154,10 +154,7 @@ export class RunRepository {
   async heartbeat(id: string, at: string, owner: RunOwner): Promise<void> {
     const runs = this.runs;
     await this.database.query((db) =>
-      db
-        .update(runs)
-        .set({ heartbeatAt: at })
-        .where(and(this.ownedBy(id, owner), eq(runs.status, 'running'))),
+      db.update(runs).set({ heartbeatAt: at }).where(this.ownedBy(id, owner)),
     );
   }
 
@@ -170,6 +167,7 @@ export class RunRepository {
           id: runs.id,
           pid: runs.pid,
           host: runs.host,
+          pidScope: runs.pidScope,
           heartbeatAt: runs.heartbeatAt,
           options: runs.options,
           retried: runs.retried,
@@ -205,6 +203,8 @@ export class RunRepository {
           queuedAt: at,
           pid: null,
           host: null,
+          pidScope: null,
+          owner: null,
           heartbeatAt: null,
           summary: null,
           retried: sql`${runs.retried} + 1`,
@@ -312,6 +312,47 @@ export class RunRepository {
         .limit(1),
     );
     return rows[0];
+  }
+
+  /**
+   * Asks one of the user's runs to stop: a queued run is cancelled at once (it never starts); a
+   * running one is asked to stop after its current step (its attempt checks between steps). What
+   * became of it: 'cancelled', 'cancelling', or 'ended' when it had already finished (or is not the
+   * user's); each tested in its statement, as a worker may take or finish the run at any moment.
+   */
+  async requestCancel(userId: string, id: string, at: string): Promise<'cancelled' | 'cancelling' | 'ended'> {
+    const runs = this.runs;
+    const mine = and(eq(runs.id, id), eq(runs.userId, userId));
+    const queued = await this.database.query((db) =>
+      db
+        .update(runs)
+        .set({
+          status: 'cancelled',
+          cancelRequestedAt: at,
+          finishedAt: at,
+          summary: 'Cancelled before it started (gagent runs cancel).',
+        })
+        .where(and(mine, eq(runs.status, 'queued')))
+        .returning({ id: runs.id }),
+    );
+    if (queued.length > 0) return 'cancelled';
+    const running = await this.database.query((db) =>
+      db
+        .update(runs)
+        .set({ cancelRequestedAt: at })
+        .where(and(mine, eq(runs.status, 'running')))
+        .returning({ id: runs.id }),
+    );
+    return running.length > 0 ? 'cancelling' : 'ended';
+  }
+
+  /** Whether someone asked this run to stop (gagent runs cancel): one primary-key read per step. */
+  async cancelRequested(id: string): Promise<boolean> {
+    const runs = this.runs;
+    const rows = await this.database.query((db) =>
+      db.select({ at: runs.cancelRequestedAt }).from(runs).where(eq(runs.id, id)).limit(1),
+    );
+    return Boolean(rows[0]?.at);
   }
 
   /**

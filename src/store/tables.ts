@@ -125,9 +125,18 @@ export function defineTables(k: DialectKit) {
       finishedAt: text('finished_at'),
       /** Why the run ended, in one sentence (fail reason, error, max steps). */
       summary: text('summary'),
-      /** The process running it, and where: a run whose process is gone is marked interrupted. */
+      /** The process running it, and where (shown to the user). */
       pid: integer('pid'),
       host: text('host'),
+      /**
+       * Where that pid means that process: the machine's boot and its PID namespace. Only a run of
+       * the same scope is judged by its pid; any other only by its heartbeat.
+       */
+      pidScope: text('pid_scope'),
+      /** The attempt carrying the run out now (random, one per attempt): only it may write the run. */
+      owner: text('owner'),
+      /** Someone asked for the run to stop after its current step (gagent runs cancel). */
+      cancelRequestedAt: text('cancel_requested_at'),
       /** Refreshed while the run is alive; a stale one means its process died on another machine. */
       heartbeatAt: text('heartbeat_at'),
       /** A submitted run (gagent run --submit, the API): when it was queued, and how to run it. */

@@ -133,7 +133,7 @@ describe.skipIf(noTmux)('the terminal UI, in a real terminal', () => {
     expect(done).toMatch(/MCP\s+gmail_send_email\(recipient_email="bob@example.com", subject="Report"\)/);
     expect(done).toContain('returned: Email sent to bob@example.com');
     expect(done).toContain('Done: The agent called done()');
-    expect(done).toMatch(/3 steps \(2 GUI, 1 MCP\)/);
+    expect(done).toMatch(/3 steps \(1 GUI, 1 MCP\)/);
     expect(done).toContain('EXIT=0');
     expect(gmail.sent).toEqual([{ recipient_email: 'bob@example.com', subject: 'Report' }]);
   });

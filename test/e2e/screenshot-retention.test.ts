@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { newAttempt } from '../../src/runner/liveness.js';
 import { Store } from '../../src/store/store.js';
 import { startFakeOsworld } from '../fakes/osworld/server.js';
 import { unavailable } from '../helpers/binaries.js';
@@ -85,17 +86,12 @@ describe('screenshots kept with a run', () => {
       ['run_old_mine', 'singleton'],
       ['run_old_theirs', 'bob'],
     ] as const) {
-      await store.runs.create({
-        id,
-        userId,
-        task: 'old',
-        model: 'm',
-        controller: 'osworld',
-        startedAt: old,
-        pid: 1,
-        host: 'h',
-      });
-      await store.runs.finish(id, 'done', 'Done.', old, { pid: 1, host: 'h', attempt: 0 });
+      const owner = newAttempt();
+      await store.runs.create(
+        { id, userId, task: 'old', model: 'm', controller: 'osworld', startedAt: old },
+        owner,
+      );
+      await store.runs.finish(id, 'done', 'Done.', old, owner);
       await store.artifacts.saveScreenshot({
         runId: id,
         idx: 0,

@@ -154,6 +154,59 @@ describe.each([
     },
   );
 
+  it.skipIf(skip)(
+    'runs cancel stops one run after its current step, keeps its history, and the worker goes on',
+    async () => {
+      const db = await database(dialect);
+      let othersSteps = 0;
+      const fake = await model(async (request) => {
+        if (request.text.includes('the other task')) {
+          othersSteps += 1;
+          return othersSteps >= 8 ? reply('agent.done()', 'Done.') : reply('agent.wait(0.2)', 'Wait.');
+        }
+        await new Promise((r) => setTimeout(r, 100));
+        return reply('agent.wait(0.1)', 'Keep waiting.');
+      });
+      const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+      // Queued and cancelled before any worker runs: it never starts.
+      const never = await submit(env, 'never to run');
+      const cancelledQueued = await runGagent(['runs', 'cancel', never, '--json'], env);
+      expect([cancelledQueued.code, JSON.parse(cancelledQueued.stdout).status]).toEqual([0, 'cancelled']);
+      const target = await submit(env, 'wait until cancelled', ['--max-steps', '200']);
+      const other = await submit(env, 'the other task', ['--max-steps', '50']);
+      const w = worker(env, 2);
+      const store = await db.open();
+      cleanups.push(() => store.close());
+      await until(async () => ((await store.runs.steps(target)).length >= 2 ? true : undefined));
+      const refused = await runGagent(['runs', 'delete', target], env);
+      expect([refused.code, refused.stderr.trim()]).toEqual([
+        2,
+        `gagent: The run ${target} is still running. Stop it with gagent runs cancel ${target} (it ends after its current step), then delete it.`,
+      ]);
+      const asked = await runGagent(['runs', 'cancel', target.slice(0, -2), '--json'], env);
+      expect([asked.code, JSON.parse(asked.stdout)]).toEqual([
+        0,
+        { user: 'singleton', runId: target, status: 'cancelling' },
+      ]);
+      const ended = await runReaching(store, target, 'cancelled');
+      expect(ended.summary).toMatch(
+        /^Cancelled after \d+ steps \(gagent runs cancel\); the history is saved\.$/,
+      );
+      const kept = await store.runs.steps(target);
+      expect(kept.length).toBeGreaterThanOrEqual(2);
+      expect(kept.map((s) => (s.outcome as { type: string }).type)).not.toContain('interrupted');
+      expect((await runReaching(store, other, 'done')).status).toBe('done');
+      expect((await store.runs.get('singleton', never))?.status).toBe('cancelled');
+      expect(await store.runs.steps(never)).toEqual([]);
+      const again = await runGagent(['runs', 'cancel', target], env);
+      expect([again.code, again.stderr.trim()]).toEqual([
+        2,
+        `gagent: The run ${target} has already ended (cancelled); there is nothing to cancel. See it with gagent runs show ${target}.`,
+      ]);
+      expect(w.child.exitCode).toBeNull();
+    },
+  );
+
   it.skipIf(skip)('SIGTERM lets the step in progress finish, then the run stops cleanly', async () => {
     const db = await database(dialect);
     let steps = 0;

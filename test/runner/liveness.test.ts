@@ -4,7 +4,8 @@
  */
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reapAbandonedRuns, STALE_AFTER_MS, startHeartbeat, thisProcess } from '../../src/runner/liveness.js';
+import { newAttempt, reapAbandonedRuns, STALE_AFTER_MS, startHeartbeat } from '../../src/runner/liveness.js';
+import type { RunOwner } from '../../src/store/runs.js';
 import { Store } from '../../src/store/store.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { tempDir } from '../helpers/temp.js';
@@ -14,20 +15,21 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
-async function storeWithClaimedRun(): Promise<{ store: Store; id: string; retried: number }> {
+async function storeWithClaimedRun(): Promise<{ store: Store; id: string; owner: RunOwner }> {
   const store = await Store.open(path.join(tempDir('gagent-live-'), 'gagent.db'));
   cleanups.push(() => store.close());
   const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
   await store.runs.submit({ id: 'run_slow', userId: 'u', request, queuedAt: new Date().toISOString() });
-  const claimed = await store.runs.claimNext(thisProcess(), new Date().toISOString());
-  return { store, id: 'run_slow', retried: claimed?.retried ?? -1 };
+  const owner = newAttempt();
+  await store.runs.claimNext(owner, new Date().toISOString());
+  return { store, id: 'run_slow', owner };
 }
 
 describe('the heartbeat of a claimed run', () => {
   it('keeps the run alive through a setup longer than the stale window', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    const { store, id, retried } = await storeWithClaimedRun();
-    const stop = startHeartbeat(store, id, { ...thisProcess(), attempt: retried });
+    const { store, id, owner } = await storeWithClaimedRun();
+    const stop = startHeartbeat(store, id, owner);
     cleanups.push(stop);
     await vi.advanceTimersByTimeAsync(STALE_AFTER_MS * 2);
     expect(await reapAbandonedRuns(store)).toEqual([]);
@@ -40,8 +42,8 @@ describe('the heartbeat of a claimed run', () => {
 
   it('is not kept by an attempt that no longer owns the run', async () => {
     vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval', 'Date'] });
-    const { store, id, retried } = await storeWithClaimedRun();
-    cleanups.push(startHeartbeat(store, id, { ...thisProcess(), attempt: retried + 1 }));
+    const { store, id } = await storeWithClaimedRun();
+    cleanups.push(startHeartbeat(store, id, newAttempt()));
     await vi.advanceTimersByTimeAsync(STALE_AFTER_MS * 2);
     expect(await reapAbandonedRuns(store)).toEqual([id]);
   });

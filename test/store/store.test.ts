@@ -7,7 +7,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { reapAbandonedRuns, thisProcess } from '../../src/runner/liveness.js';
 import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
+import type { RunOwner } from '../../src/store/runs.js';
 import { Store } from '../../src/store/store.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
@@ -67,8 +69,10 @@ async function twoPgStores(): Promise<TwoStores> {
   return { stores, breakWakeUp };
 }
 
-/** The owner of the runs `run()` makes: pid 1 on host h, never retried. */
-const OWNER = { pid: 1, host: 'h', attempt: 0 };
+/** An attempt at a run by a process: pid 1 on host h, with a token of its own. */
+const attempt = (token: string, pid = 1, host = 'h'): RunOwner => ({ pid, host, pidScope: null, token });
+/** The owner of the runs the tests create. */
+const OWNER = attempt('owner-1');
 
 const run = (id: string, userId = 'alice', startedAt = new Date().toISOString()) => ({
   id,
@@ -77,8 +81,6 @@ const run = (id: string, userId = 'alice', startedAt = new Date().toISOString())
   model: 'm',
   controller: 'none',
   startedAt,
-  pid: 1,
-  host: 'h',
 });
 
 describe.each([
@@ -166,7 +168,7 @@ describe.each([
       });
       throw new Error('rolled back on purpose');
     });
-    const outside = s.runs.create(run('run_e'));
+    const outside = s.runs.create(run('run_e'), OWNER);
     await new Promise((r) => setTimeout(r, 20));
     release();
     await expect(held).rejects.toThrow('rolled back on purpose');
@@ -208,7 +210,7 @@ describe.each([
     'steps, screenshots and approvals round-trip, and deleting a run takes its steps and pictures',
     async () => {
       const s = await open();
-      await s.runs.create(run('run_x'));
+      await s.runs.create(run('run_x'), OWNER);
       await s.runs.saveStep(
         {
           runId: 'run_x',
@@ -288,16 +290,16 @@ describe.each([
     const s = await open();
     const long_ago = '2020-01-01T00:00:00.000Z';
     const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
-    await s.runs.create(run('run_running', 'alice', long_ago));
+    await s.runs.create(run('run_running', 'alice', long_ago), OWNER);
     await s.runs.submit({ id: 'run_queued', userId: 'alice', request, queuedAt: long_ago });
-    await s.runs.create(run('run_done', 'alice', long_ago));
+    await s.runs.create(run('run_done', 'alice', long_ago), OWNER);
     await s.runs.finish('run_done', 'done', 'Done.', long_ago, OWNER);
     expect(await s.runs.delete('alice', 'run_running')).toBe(false);
     expect(await s.runs.prune('alice', new Date().toISOString())).toEqual(['run_done']);
     expect((await s.runs.list('alice', 10)).map((r) => r.id).sort()).toEqual(['run_queued', 'run_running']);
     // Deleting a queued run cancels it: no worker can take it any more.
     expect(await s.runs.delete('alice', 'run_queued')).toBe(true);
-    expect(await s.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString())).toBeUndefined();
+    expect(await s.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString())).toBeUndefined();
   });
 
   it.skipIf(skip)(
@@ -306,13 +308,12 @@ describe.each([
       const s = await open();
       const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false, retries: 1 };
       await s.runs.submit({ id: 'run_r', userId: 'alice', request, queuedAt: new Date().toISOString() });
-      const first = await s.runs.claimNext({ pid: 11, host: 'a' }, new Date().toISOString());
-      const firstOwner = { pid: 11, host: 'a', attempt: first?.retried ?? -1 };
+      // The same worker takes it twice (as with --concurrency 2): only the attempts' tokens differ.
+      const firstOwner = attempt('first', 11, 'a');
+      const secondOwner = attempt('second', 11, 'a');
+      expect(await s.runs.claimNext(firstOwner, new Date().toISOString())).toMatchObject({ id: 'run_r' });
       await s.runs.requeue('run_r', new Date().toISOString());
-      const second = await s.runs.claimNext({ pid: 11, host: 'a' }, new Date().toISOString());
-      // The same worker took it again (as with --concurrency 2): only the attempt tells them apart.
-      const secondOwner = { pid: 11, host: 'a', attempt: second?.retried ?? -1 };
-      expect([firstOwner.attempt, secondOwner.attempt]).toEqual([0, 1]);
+      expect(await s.runs.claimNext(secondOwner, new Date().toISOString())).toMatchObject({ retried: 1 });
       const step = (plan: string) => ({
         runId: 'run_r',
         idx: 0,
@@ -324,16 +325,62 @@ describe.each([
         approval: null,
         durationMs: 1,
       });
-      const started = { ...run('run_r', 'alice'), pid: 11, host: 'a' };
-      expect(await s.runs.create(started, firstOwner.attempt)).toBe(false);
+      const started = run('run_r', 'alice');
+      expect(await s.runs.create(started, firstOwner)).toBe(false);
       expect(await s.runs.saveStep(step('stale'), firstOwner)).toBe(false);
       expect(await s.runs.finish('run_r', 'done', 'stale', new Date().toISOString(), firstOwner)).toBe(false);
-      expect(await s.runs.create(started, secondOwner.attempt)).toBe(true);
+      expect(await s.runs.create(started, secondOwner)).toBe(true);
       expect(await s.runs.saveStep(step('current'), secondOwner)).toBe(true);
       expect((await s.runs.get('alice', 'run_r'))?.status).toBe('running');
       expect((await s.runs.steps('run_r')).map((x) => x.plan)).toEqual(['current']);
       expect(await s.runs.finish('run_r', 'done', 'Done.', new Date().toISOString(), secondOwner)).toBe(true);
       expect((await s.runs.get('alice', 'run_r'))?.summary).toBe('Done.');
+    },
+  );
+
+  it.skipIf(skip)(
+    'a cancel ends a queued run at once and asks a running one to stop; an ended run stays as it was',
+    async () => {
+      const s = await open();
+      const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
+      const at = new Date().toISOString();
+      await s.runs.submit({ id: 'run_q', userId: 'alice', request, queuedAt: at });
+      await s.runs.create(run('run_busy'), OWNER);
+      await s.runs.create(run('run_over'), OWNER);
+      await s.runs.finish('run_over', 'done', 'Done.', at, OWNER);
+      expect(await s.runs.requestCancel('bob', 'run_busy', at)).toBe('ended');
+      expect(await s.runs.cancelRequested('run_busy')).toBe(false);
+      expect(await s.runs.requestCancel('alice', 'run_q', at)).toBe('cancelled');
+      expect(await s.runs.requestCancel('alice', 'run_busy', at)).toBe('cancelling');
+      expect(await s.runs.requestCancel('alice', 'run_over', at)).toBe('ended');
+      expect(await s.runs.claimNext(attempt('w'), at)).toBeUndefined();
+      expect((await s.runs.get('alice', 'run_q'))?.status).toBe('cancelled');
+      expect(await s.runs.cancelRequested('run_busy')).toBe(true);
+      expect(await s.runs.cancelRequested('run_over')).toBe(false);
+      // The running run stops itself, and then writes no more.
+      expect(await s.runs.finish('run_busy', 'cancelled', 'Cancelled.', at, OWNER)).toBe(true);
+      expect(await s.runs.finish('run_busy', 'done', 'late', at, OWNER)).toBe(false);
+      expect((await s.runs.get('alice', 'run_busy'))?.summary).toBe('Cancelled.');
+    },
+  );
+
+  it.skipIf(skip)(
+    'a run is judged by its pid only in its own PID namespace of this boot, else by its heartbeat',
+    async () => {
+      const s = await open();
+      const me = thisProcess();
+      // A pid nobody has here: the run's process is gone if the pid was recorded here.
+      const dead = 4_194_300;
+      const here = { ...attempt('here', dead, me.host), pidScope: me.pidScope };
+      // Same host name, another PID namespace (a container named alike): its pid says nothing here.
+      const elsewhere = { ...attempt('elsewhere', dead, me.host), pidScope: 'another-boot/pid:[1]' };
+      await s.runs.create(run('run_here'), here);
+      await s.runs.create(run('run_elsewhere'), elsewhere);
+      const gone = await reapAbandonedRuns(s);
+      expect(gone).toEqual(me.pidScope ? ['run_here'] : []);
+      expect((await s.runs.get('alice', 'run_elsewhere'))?.status).toBe('running');
+      // Its heartbeat stops: then it is given up, wherever it ran.
+      expect(await reapAbandonedRuns(s, Date.now() + 61_000)).toContain('run_elsewhere');
     },
   );
 
@@ -357,7 +404,7 @@ describe.each([
       let next = woken();
       await queue('q1');
       await next; // never settles (the test times out) if the announcement does not arrive
-      const claimed = await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString());
+      const claimed = await worker.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString());
       expect(claimed).toMatchObject({ id: 'q1', status: 'running', pid: 7, host: 'w' });
       // The file deleted, or the LISTEN session ended (a server restart): the next run still wakes it.
       // (What the break itself sets off settles first; then only a watch set up again can wake it.)
@@ -366,7 +413,9 @@ describe.each([
       next = woken();
       await queue('q2');
       await next;
-      expect(await worker.runs.claimNext({ pid: 7, host: 'w' }, new Date().toISOString())).toMatchObject({
+      expect(
+        await worker.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString()),
+      ).toMatchObject({
         id: 'q2',
       });
     },

@@ -150,7 +150,7 @@ export const runsDeleteCommand: CommandHandler<OptionsOf<'runs delete'>> = async
   if (run.status === 'running' || !(await (await ctx.store()).runs.delete(ctx.config.user, run.id))) {
     throw new UsageError(
       `The run ${run.id} is still running.`,
-      'Wait for it to end (or stop it with Ctrl+C), then delete it.',
+      `Stop it with gagent runs cancel ${run.id} (it ends after its current step), then delete it.`,
     );
   }
   ctx.output.result({ user: ctx.config.user, deleted: [run.id] }, () => `Deleted ${run.id}.`);

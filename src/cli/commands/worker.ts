@@ -10,10 +10,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config.js';
 import type { RunRequest } from '../../domain/run.js';
 import { errorMessage, GagentError } from '../../errors.js';
-import { reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
+import { newAttempt, reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
 import { RunRequestSchema } from '../../runner/run-request.js';
 import { databaseErrorMessage } from '../../store/db-errors.js';
-import type { RunRow } from '../../store/runs.js';
+import type { RunOwner, RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import { databaseReplacedError } from '../database-replaced.js';
@@ -49,7 +49,13 @@ function runContext(ctx: CommandContext, row: RunRow, request: RunRequest): Comm
   return { ...ctx, config };
 }
 
-async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: AbortSignal): Promise<void> {
+async function carryOut(
+  ctx: CommandContext,
+  store: Store,
+  row: RunRow,
+  owner: RunOwner,
+  stop: AbortSignal,
+): Promise<void> {
   const say = (event: Record<string, unknown>, human: string) => {
     if (ctx.output.json) ctx.output.jsonLine(event);
     else ctx.output.info(human);
@@ -68,7 +74,7 @@ async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: Ab
       // Never aborted mid-step: a stopping worker lets the step finish (`stop`).
       signal: new AbortController().signal,
       stop,
-      attempt: row.retried,
+      owner,
       unattended: true,
     });
     say(
@@ -79,7 +85,6 @@ async function carryOut(ctx: CommandContext, store: Store, row: RunRow, stop: Ab
     // The run never started (a bad request or configuration): it ends here, with why.
     const message =
       err instanceof GagentError ? [err.message, err.hint].filter(Boolean).join(' ') : errorMessage(err);
-    const owner = { ...thisProcess(), attempt: row.retried };
     await store.runs.finish(row.id, 'error', message, new Date().toISOString(), owner).catch(() => {});
     say({ type: 'run_finished', runId: row.id, status: 'error', message }, `${row.id}: error — ${message}`);
   }
@@ -113,6 +118,8 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   while (!stop.aborted) {
     announcedSinceClaim = false;
     let claimed: RunRow | undefined;
+    // Each claim is a new attempt with its own token: only it may write the run from then on.
+    const attempt = newAttempt(me);
     try {
       if (Date.now() - reapedAt >= REAP_EVERY_MS) {
         if (store.replacedOnDisk()) {
@@ -123,7 +130,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
         reapedAt = Date.now();
       }
       claimed =
-        active.size < concurrency ? await store.runs.claimNext(me, new Date().toISOString()) : undefined;
+        active.size < concurrency ? await store.runs.claimNext(attempt, new Date().toISOString()) : undefined;
       failures = 0;
     } catch (err) {
       // The database locked or out of reach for a while: the runs in progress go on, and so does
@@ -137,7 +144,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
       continue;
     }
     if (claimed) {
-      const running: Promise<void> = carryOut(ctx, store, claimed, stop).finally(() =>
+      const running: Promise<void> = carryOut(ctx, store, claimed, attempt, stop).finally(() =>
         active.delete(running),
       );
       active.add(running);

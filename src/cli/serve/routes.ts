@@ -132,6 +132,13 @@ export function routes(runRequest: z.ZodType): Route[] {
       special: 'report',
     },
     {
+      method: 'POST',
+      path: '/v1/runs/:id/cancel',
+      summary: 'Stop a run: a queued one at once, a running one after its current step',
+      command: 'runs cancel',
+      invocation: (p) => ({ args: [p.id as string], options: {} }),
+    },
+    {
       method: 'DELETE',
       path: '/v1/runs/:id',
       summary: 'Delete one run, its steps and screenshots',
