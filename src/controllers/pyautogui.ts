@@ -3,10 +3,13 @@
  * controllers. Every string goes through one Python literal encoder (ASCII-only output, so no
  * quote, backslash, newline or Unicode trick can leave the literal); key names are checked
  * against pyautogui's list; the program imports what it uses (Agent S relied on ambient globals).
+ * Each program comes with the seconds it is expected to run, from which its request's deadline is set.
  */
 
 import { unhandledAction } from '../domain/screen.js';
 import { normalizeKey } from './keys.js';
+import { type RemoteSystem, shortcutModifier } from './osworld-system.js';
+import { pieces, typingPlan, WRITE_SECONDS_PER_CHAR } from './pyautogui-typing.js';
 import type { ScreenAction } from './types.js';
 
 /** A Python string literal for any text: double-quoted, escapes for everything outside printable ASCII. */
@@ -43,62 +46,117 @@ function holding(keys: string[], body: string[]): string[] {
   ];
 }
 
-/** pyautogui.write only knows keyboard characters; anything else goes through the clipboard. */
-function typeText(text: string): string[] {
-  if (/^[\x20-\x7e\n\t]*$/.test(text)) return [`pyautogui.write(${pythonString(text)}, interval=0.01)`];
-  return ['import pyperclip', `pyperclip.copy(${pythonString(text)})`, 'pyautogui.hotkey("ctrl", "v")'];
+/** What the program is sent to: the remote system, and what the run learnt about its clipboard. */
+export interface Desktop {
+  system: RemoteSystem;
+  clipboardUnusable: boolean;
 }
 
-/** Opening or switching the way a person does on the Linux desktops OSWorld runs: the launcher. */
-function launcher(name: string): string[] {
+export const LINUX_DESKTOP: Desktop = { system: 'Linux', clipboardUnusable: false };
+
+/** One program for POST /execute, and how long it is expected to run. */
+export interface Program {
+  code: string;
+  seconds: number;
+}
+
+/** Lines of one program, or the point where the action continues in the next program. */
+type Part = { lines: string[]; seconds: number; helpers?: string[] } | 'next';
+
+const KEYBOARD_TEXT = /^[\x20-\x7e\n\t]*$/;
+
+/** Long text goes in pieces, one program each: every program stays far below the server's 120 s. */
+function typeText(text: string, desktop: Desktop): Part[] {
+  const keyboard = KEYBOARD_TEXT.test(text);
+  const plan = keyboard ? null : typingPlan(desktop.system, desktop.clipboardUnusable);
+  return pieces(text).flatMap((piece, i): Part[] => {
+    const count = Array.from(piece).length;
+    const part: Part = plan
+      ? {
+          lines: [`${plan.call}(${pythonString(piece)})`],
+          seconds: 0.5 + count * plan.secondsPerChar,
+          helpers: plan.helpers,
+        }
+      : {
+          lines: [`pyautogui.write(${pythonString(piece)}, interval=0.01)`],
+          seconds: count * WRITE_SECONDS_PER_CHAR,
+        };
+    return i === 0 ? [part] : ['next', part];
+  });
+}
+
+const step = (lines: string[], seconds = 0): Part => ({ lines, seconds });
+
+/** Opening or switching the way a person does: the launcher (Activities, Start, Spotlight). */
+function launcher(name: string, desktop: Desktop): Part[] {
+  const open =
+    desktop.system === 'Darwin' ? 'pyautogui.hotkey("command", "space")' : 'pyautogui.press("win")';
   return [
-    'pyautogui.press("win")',
-    'time.sleep(0.5)',
-    ...typeText(name),
-    'time.sleep(1.0)',
-    'pyautogui.press("enter")',
+    step([open, 'time.sleep(0.5)'], 0.5),
+    ...typeText(name, desktop),
+    step(['time.sleep(1.0)', 'pyautogui.press("enter")'], 1),
   ];
 }
 
-function body(action: ScreenAction): string[] {
+function body(action: ScreenAction, desktop: Desktop): Part[] {
+  const modifier = pythonString(shortcutModifier(desktop.system));
   switch (action.type) {
     case 'click':
-      return holding(action.holdKeys, [
-        `pyautogui.click(${int(action.at.x)}, ${int(action.at.y)}, clicks=${int(action.clicks)}, button=${pythonString(action.button)})`,
-      ]);
+      return [
+        step(
+          holding(action.holdKeys, [
+            `pyautogui.click(${int(action.at.x)}, ${int(action.at.y)}, clicks=${int(action.clicks)}, button=${pythonString(action.button)})`,
+          ]),
+        ),
+      ];
     case 'type':
       return [
-        ...(action.at ? [`pyautogui.click(${int(action.at.x)}, ${int(action.at.y)})`] : []),
-        ...(action.overwrite ? ['pyautogui.hotkey("ctrl", "a")', 'pyautogui.press("backspace")'] : []),
-        ...typeText(action.text),
-        ...(action.enter ? ['pyautogui.press("enter")'] : []),
+        step([
+          ...(action.at ? [`pyautogui.click(${int(action.at.x)}, ${int(action.at.y)})`] : []),
+          ...(action.overwrite ? [`pyautogui.hotkey(${modifier}, "a")`, 'pyautogui.press("backspace")'] : []),
+        ]),
+        ...typeText(action.text, desktop),
+        step(action.enter ? ['pyautogui.press("enter")'] : []),
       ];
     case 'scroll':
       return [
-        `pyautogui.moveTo(${int(action.at.x)}, ${int(action.at.y)})`,
-        action.horizontal
-          ? `pyautogui.hscroll(${int(action.clicks)})`
-          : `pyautogui.vscroll(${int(action.clicks)})`,
+        step([
+          `pyautogui.moveTo(${int(action.at.x)}, ${int(action.at.y)})`,
+          action.horizontal
+            ? `pyautogui.hscroll(${int(action.clicks)})`
+            : `pyautogui.vscroll(${int(action.clicks)})`,
+        ]),
       ];
     case 'drag':
       return [
-        `pyautogui.moveTo(${int(action.from.x)}, ${int(action.from.y)})`,
-        ...holding(action.holdKeys, [
-          `pyautogui.dragTo(${int(action.to.x)}, ${int(action.to.y)}, duration=1.0, button="left")`,
-        ]),
+        step(
+          [
+            `pyautogui.moveTo(${int(action.from.x)}, ${int(action.from.y)})`,
+            ...holding(action.holdKeys, [
+              `pyautogui.dragTo(${int(action.to.x)}, ${int(action.to.y)}, duration=1.0, button="left")`,
+            ]),
+          ],
+          1,
+        ),
       ];
     case 'hotkey':
-      return [`pyautogui.hotkey(${action.keys.map(key).join(', ')})`];
+      return [step([`pyautogui.hotkey(${action.keys.map(key).join(', ')})`])];
     case 'hold_and_press':
-      return holding(
-        action.holdKeys,
-        action.pressKeys.map((k) => `pyautogui.press(${key(k)})`),
-      );
+      return [
+        step(
+          holding(
+            action.holdKeys,
+            action.pressKeys.map((k) => `pyautogui.press(${key(k)})`),
+          ),
+        ),
+      ];
     case 'open':
     case 'switch_app':
-      return launcher(action.type === 'open' ? action.target : action.app);
-    case 'wait':
-      return [`time.sleep(${Math.max(0, Math.min(60, action.seconds))})`];
+      return launcher(action.type === 'open' ? action.target : action.app, desktop);
+    case 'wait': {
+      const seconds = Math.max(0, Math.min(60, action.seconds));
+      return [step([`time.sleep(${seconds})`], seconds)];
+    }
     default:
       return unhandledAction(action);
   }
@@ -106,11 +164,23 @@ function body(action: ScreenAction): string[] {
 
 export const PYAUTOGUI_PRELUDE = 'import pyautogui\nimport time\npyautogui.FAILSAFE = False';
 
-export function renderPyautogui(action: ScreenAction): string {
-  return [PYAUTOGUI_PRELUDE, ...body(action)].join('\n');
+/** The programs that do `action` on `desktop`, in order (one, unless long text is typed). */
+export function renderPrograms(action: ScreenAction, desktop: Desktop = LINUX_DESKTOP): Program[] {
+  const groups: Exclude<Part, 'next'>[][] = [[]];
+  for (const part of body(action, desktop)) {
+    if (part === 'next') groups.push([]);
+    else groups.at(-1)?.push(part);
+  }
+  return groups.map((parts) => {
+    const helpers = [...new Set(parts.flatMap((p) => p.helpers ?? []))];
+    return {
+      code: [PYAUTOGUI_PRELUDE, ...helpers, ...parts.flatMap((p) => p.lines)].join('\n'),
+      seconds: parts.reduce((sum, p) => sum + p.seconds, 0),
+    };
+  });
 }
 
 /** What an MCP step sends, so the remote timeline advances as it would for a GUI step. */
-export function renderPause(seconds: number): string {
-  return `import time\ntime.sleep(${seconds})`;
+export function renderPause(seconds: number): Program {
+  return { code: `import time\ntime.sleep(${seconds})`, seconds };
 }

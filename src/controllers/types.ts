@@ -21,6 +21,8 @@ export interface Controller {
   /** Called after an MCP step so a remote timeline stays consistent (osworld sends a short sleep). */
   afterMcpStep(signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+  /** What the model is told it works on, when the controller learns it in start() (osworld: GET /platform). */
+  describe?(): string;
 }
 
 /**

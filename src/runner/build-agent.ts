@@ -57,7 +57,7 @@ function platformName(controller: Controller): string {
     case 'browser':
       return 'a Chromium browser window';
     case 'osworld':
-      return 'a remote Ubuntu Linux desktop';
+      return controller.describe?.() ?? 'a remote Linux desktop';
     case 'none':
       return 'no screen (connected accounts only)';
     case 'local':

@@ -4,11 +4,11 @@
  * positive is up, or right when horizontal), click counts, keys held while clicking, hotkey order
  * with every key released after, and text typed exactly. The browser and the local desktop are
  * observed from a real page in real Chromium (the local one in a real X server); the OSWorld
- * controller through the pyautogui program it sends; `none` refuses them all.
+ * controller on a VM that runs its programs (with or without a clipboard); `none` refuses them all.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Controller, Point, ScreenAction } from '../../src/controllers/types.js';
-import { startFakeOsworld } from '../fakes/osworld/server.js';
+import { type FakeVm, startFakeOsworld } from '../fakes/osworld/server.js';
 import { type PageServer, startPageServer } from '../fixtures/page-server.js';
 import { pathWithout, unavailable } from '../helpers/binaries.js';
 import { tempDir } from '../helpers/temp.js';
@@ -155,69 +155,55 @@ describe.skipIf(noX)('on a real X server', () => {
   });
 });
 
-/** The text a Python string literal (as the renderer writes them) stands for. */
-function pythonStringValue(literal: string): string {
-  return literal.slice(1, -1).replace(/\\(x[0-9a-f]{2}|u[0-9a-f]{4}|U[0-9a-f]{8}|.)/g, (_m, esc: string) => {
-    if (/^[xuU]/.test(esc) && esc.length > 1) return String.fromCodePoint(Number.parseInt(esc.slice(1), 16));
-    return ({ n: '\n', r: '\r', t: '\t' } as Record<string, string>)[esc] ?? esc;
+/** The OSWorld controller on the fake VM, whose programs really run (see test/fakes/osworld/server.ts). */
+function osworldConformance(name: string, vmOptions: FakeVm) {
+  conformance(name, async () => {
+    const vm = await startFakeOsworld({ width: 1280, height: 800, vm: vmOptions });
+    const { OsworldController } = await import('../../src/controllers/osworld.js');
+    const controller = new OsworldController({ url: vm.url });
+    await controller.start();
+    const close = controller.close.bind(controller);
+    controller.close = async () => {
+      await close();
+      await vm.close();
+    };
+    /** The VM calls `action` made. */
+    const made = async (action: ScreenAction) => {
+      const before = vm.calls().length;
+      await controller.execute(action);
+      return vm.calls().slice(before);
+    };
+    // pyautogui's own semantics, read from the calls: vscroll(+n) is up, hscroll(+n) is right.
+    const effects: Effects = {
+      wheel: async (action) => {
+        const scroll = (await made(action)).find((c) => c[0] === 'vscroll' || c[0] === 'hscroll');
+        if (!scroll) return 'no scroll';
+        const positive = Number(scroll[1][0]) > 0;
+        return scroll[0] === 'hscroll' ? (positive ? 'right' : 'left') : positive ? 'up' : 'down';
+      },
+      click: async (action) => {
+        const calls = await made(action);
+        const click = calls.find((c) => c[0] === 'click');
+        const held = (click?.[2].held as string[] | undefined) ?? [];
+        const down = calls.filter((c) => c[0] === 'keyDown').length;
+        const up = calls.filter((c) => c[0] === 'keyUp').length;
+        if (down !== up) return 'keys left held';
+        return click?.[2].clicks === 2 ? 'double' : `single${held.length ? `|${held.join('+')}` : ''}`;
+      },
+      // The VM's focused field, as its programs left it.
+      typed: async (actions) => {
+        for (const action of actions) await controller.execute(action);
+        return vm.field();
+      },
+    };
+    return { controller, effects };
   });
 }
 
-conformance('osworld', async () => {
-  const vm = await startFakeOsworld({ width: 1280, height: 800 });
-  const { OsworldController } = await import('../../src/controllers/osworld.js');
-  const controller = new OsworldController({ url: vm.url });
-  const close = controller.close.bind(controller);
-  controller.close = async () => {
-    await close();
-    await vm.close();
-  };
-  const sent = async (action: ScreenAction) => {
-    const before = vm.executed().length;
-    await controller.execute(action);
-    return vm
-      .executed()
-      .slice(before)
-      .map((e) => e.code)
-      .join('\n');
-  };
-  // pyautogui's own semantics, read from the program: scroll(+n) is up, hscroll(+n) is right.
-  const effects: Effects = {
-    wheel: async (action) => {
-      const code = await sent(action);
-      const match = /pyautogui\.([hv])scroll\((-?\d+)/.exec(code);
-      if (!match) return code;
-      const positive = Number(match[2]) > 0;
-      return match[1] === 'h' ? (positive ? 'right' : 'left') : positive ? 'up' : 'down';
-    },
-    click: async (action) => {
-      const code = await sent(action);
-      const held = [...code.matchAll(/keyDown\("(\w+)"\)/g)].map((m) => m[1]).join('+');
-      const released = [...code.matchAll(/keyUp\("(\w+)"\)/g)].map((m) => m[1]);
-      if (held && released.length === 0) return `${code} (keys left held)`;
-      return /clicks=2/.test(code) ? 'double' : `single${held ? `|${held}` : ''}`;
-    },
-    // The remote desktop's field is not visible here: what the program would type, by pyautogui's rules.
-    typed: async (actions) => {
-      let value = '';
-      for (const action of actions) {
-        const code = await sent(action);
-        const hotkey = /pyautogui\.hotkey\(([^)]*)\)/.exec(code);
-        // (A paste's ctrl+v types nothing itself.)
-        if (hotkey && !code.includes('pyperclip')) {
-          const keys = [...(hotkey[1] as string).matchAll(/"([^"]+)"/g)].map((m) => m[1] as string);
-          const letter = keys.at(-1) as string;
-          value += keys.includes('shift') ? letter.toUpperCase() : letter;
-        }
-        const written =
-          /pyautogui\.write\(("(?:[^"\\]|\\.)*")/.exec(code) ??
-          /pyperclip\.copy\(("(?:[^"\\]|\\.)*")/.exec(code);
-        if (written) value += pythonStringValue(written[1] as string);
-      }
-      return value;
-    },
-  };
-  return { controller, effects };
+const noPython = unavailable(['python3'], 'the OSWorld conformance tests');
+describe.skipIf(noPython)('on a VM running the programs', () => {
+  osworldConformance('osworld', {});
+  osworldConformance('osworld (a VM without xclip or xsel)', { clipboard: 'unusable' });
 });
 
 describe('none controller', () => {

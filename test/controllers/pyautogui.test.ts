@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { pythonString, renderPyautogui } from '../../src/controllers/pyautogui.js';
+import { type Desktop, pythonString, renderPrograms } from '../../src/controllers/pyautogui.js';
 import type { ScreenAction } from '../../src/controllers/types.js';
 import { unavailable } from '../helpers/binaries.js';
 
@@ -17,16 +17,39 @@ for src in json.load(sys.stdin):
             name = ast.unparse(node.func)
             args = [a.value if isinstance(a, ast.Constant) else ast.unparse(a) for a in node.args]
             calls.append([name, args])
-    imports = [n.names[0].name for n in ast.walk(tree) if isinstance(n, ast.Import)]
-    out.append({"calls": calls, "imports": imports, "statements": len(tree.body)})
+    imports = [n.names[0].name for n in tree.body if isinstance(n, ast.Import)]
+    top = []
+    for node in tree.body:
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Call):
+            args = [a.value if isinstance(a, ast.Constant) else ast.unparse(a) for a in node.value.args]
+            top.append([ast.unparse(node.value.func), args])
+        elif isinstance(node, ast.FunctionDef):
+            top.append(["def " + node.name, [ast.dump(node)]])
+        elif not isinstance(node, ast.Import):
+            top.append([type(node).__name__ + " " + ast.unparse(node), []])
+    out.append({"calls": calls, "imports": imports, "top": top})
 print(json.dumps(out))
 `;
 
-function analyze(
-  sources: string[],
-): { calls: [string, unknown[]][]; imports: string[]; statements: number }[] {
+interface Analysis {
+  /** Every call anywhere, with its constant arguments. */
+  calls: [string, unknown[]][];
+  /** Top-level imports. */
+  imports: string[];
+  /** Top-level statements: calls with their arguments, "def name" with the function's AST, anything else as text. */
+  top: [string, unknown[]][];
+}
+
+function analyze(sources: string[]): Analysis[] {
   return JSON.parse(execFileSync('python3', ['-c', ANALYZE], { input: JSON.stringify(sources) }).toString());
 }
+
+/** The one program an action renders to (every action here is short). */
+const render = (action: ScreenAction, desktop?: Desktop) => {
+  const programs = renderPrograms(action, desktop);
+  expect(programs).toHaveLength(1);
+  return (programs[0] as { code: string }).code;
+};
 
 const noPython = unavailable(['python3'], 'the Python checks of the pyautogui renderer');
 
@@ -44,7 +67,7 @@ describe.skipIf(noPython)('pyautogui renderer, checked by Python', () => {
       { type: 'switch_app', app: 'Terminal' },
       { type: 'wait', seconds: 1.5 },
     ];
-    const results = analyze(actions.map(renderPyautogui));
+    const results = analyze(actions.map((a) => render(a)));
     for (const r of results) expect(r.imports).toEqual(expect.arrayContaining(['pyautogui', 'time']));
     expect(results[0]?.calls.map((c) => c[0])).toEqual([
       'pyautogui.keyDown',
@@ -55,7 +78,7 @@ describe.skipIf(noPython)('pyautogui renderer, checked by Python', () => {
     ]);
     expect(results[0]?.calls[2]).toEqual(['pyautogui.click', [10, 21]]);
     expect(results[1]?.calls.find((c) => c[0] === 'pyautogui.write')?.[1]).toEqual(['hello\nworld']);
-    expect(results[2]?.calls.find((c) => c[0] === 'pyperclip.copy')?.[1]).toEqual(['naïve café 😀']);
+    expect(results[2]?.calls.find((c) => c[0] === 'gagent_paste')?.[1]).toEqual(['naïve café 😀']);
     expect(results[3]?.calls.at(-1)).toEqual(['pyautogui.hscroll', ['-3']]);
   });
 
@@ -66,20 +89,71 @@ describe.skipIf(noPython)('pyautogui renderer, checked by Python', () => {
       '\\"); os.system(\\"id',
       '\u0000\u001b[2J\r\n',
       `${'\\'.repeat(5)}"`,
+      'é"); import os; os.system("id',
+      "é'''\nimport os\n'''",
     ];
-    const results = analyze(
-      attacks.map((text) => renderPyautogui({ type: 'type', text, overwrite: false, enter: false })),
-    );
-    results.forEach((r, i) => {
-      expect(r.imports.sort()).toEqual(
-        attacks[i]?.match(/^[\x20-\x7e\n\t]*$/) ? ['pyautogui', 'time'] : ['pyautogui', 'pyperclip', 'time'],
+    const desktops: Desktop[] = [
+      { system: 'Linux', clipboardUnusable: false },
+      { system: 'Linux', clipboardUnusable: true },
+      { system: 'Darwin', clipboardUnusable: false },
+      { system: 'Windows', clipboardUnusable: false },
+      { system: 'unknown', clipboardUnusable: false },
+    ];
+    for (const desktop of desktops) {
+      const results = analyze(
+        attacks.map((text) => render({ type: 'type', text, overwrite: false, enter: false }, desktop)),
       );
-      const typed = r.calls.find((c) => c[0] === 'pyautogui.write' || c[0] === 'pyperclip.copy');
-      expect(typed?.[1][0]).toBe(attacks[i]);
-      expect(
-        r.calls.map((c) => c[0]).every((name) => name.startsWith('pyautogui.') || name === 'pyperclip.copy'),
-      ).toBe(true);
-    });
+      // The helpers are the same fixed functions in every program: no text reaches them.
+      const helpers = new Set(
+        results.flatMap((r) => r.top.filter((t) => t[0].startsWith('def ')).map((t) => JSON.stringify(t))),
+      );
+      expect(helpers.size).toBeLessThanOrEqual(2);
+      results.forEach((r, i) => {
+        expect(r.imports.sort()).toEqual(['pyautogui', 'time']);
+        const statements = r.top.filter((t) => !t[0].startsWith('def '));
+        expect(statements.map((t) => t[0])).toEqual([
+          'Assign pyautogui.FAILSAFE = False',
+          expect.stringMatching(/^(pyautogui\.write|gagent_paste|gagent_type_keys)$/),
+        ]);
+        expect(statements[1]?.[1]).toEqual([attacks[i]]);
+      });
+    }
+  });
+
+  it('uses the shortcuts of the remote system, and key input only on a desktop without a clipboard', () => {
+    const overwrite: ScreenAction = { type: 'type', text: 'café', overwrite: true, enter: false };
+    const [mac, linux, noClipboard, windows] = analyze([
+      render(overwrite, { system: 'Darwin', clipboardUnusable: false }),
+      render(overwrite, { system: 'Linux', clipboardUnusable: false }),
+      render(overwrite, { system: 'Linux', clipboardUnusable: true }),
+      render(overwrite, { system: 'Windows', clipboardUnusable: false }),
+    ]);
+    const hotkeys = (a?: Analysis) => a?.calls.filter((c) => c[0] === 'pyautogui.hotkey').map((c) => c[1]);
+    expect(hotkeys(mac)).toEqual([
+      ['command', 'a'],
+      ['command', 'v'],
+    ]);
+    expect(hotkeys(linux)).toEqual([
+      ['ctrl', 'a'],
+      ['ctrl', 'v'],
+    ]);
+    expect(hotkeys(windows)).toEqual([
+      ['ctrl', 'a'],
+      ['ctrl', 'v'],
+    ]);
+    // Linux tries the clipboard and falls back to keys; once it is known unusable, keys only.
+    expect(linux?.top.map((t) => t[0]).filter((n) => n.startsWith('def '))).toEqual([
+      'def gagent_type_keys',
+      'def gagent_paste',
+    ]);
+    expect(noClipboard?.calls.some((c) => c[0].includes('pyperclip'))).toBe(false);
+    expect(noClipboard?.top.at(-1)).toEqual(['gagent_type_keys', ['café']]);
+    // Windows and macOS have a clipboard of their own: no X11 key input there.
+    expect(windows?.calls.some((c) => c[0] === 'gagent_type_keys')).toBe(false);
+    const [spotlight] = analyze([
+      render({ type: 'open', target: 'Safari' }, { system: 'Darwin', clipboardUnusable: false }),
+    ]);
+    expect(spotlight?.calls[0]).toEqual(['pyautogui.hotkey', ['command', 'space']]);
   });
 
   it('round-trips any text through the Python literal encoder (property)', () => {
@@ -103,7 +177,7 @@ describe.skipIf(noPython)('pyautogui renderer, checked by Python', () => {
   });
 
   it('refuses a key name pyautogui does not know', () => {
-    expect(() => renderPyautogui({ type: 'hotkey', keys: ['ctrl', 'explode'] })).toThrow(
+    expect(() => renderPrograms({ type: 'hotkey', keys: ['ctrl', 'explode'] })).toThrow(
       'not a pyautogui key',
     );
   });

@@ -1,0 +1,2 @@
+KeyPress = 2
+KeyRelease = 3

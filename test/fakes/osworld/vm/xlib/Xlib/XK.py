@@ -1,0 +1,2 @@
+XK_Tab = 0xFF09
+XK_Return = 0xFF0D
