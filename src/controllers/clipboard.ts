@@ -39,15 +39,48 @@ export function bundledXsel(): string | null {
   return null;
 }
 
-export function writeClipboard(argv: string[], text: string, env: NodeJS.ProcessEnv): Promise<void> {
+/** The program that prints the clipboard, beside the one that fills it (to see that the text is there). */
+function clipboardReaderFor(writer: string[]): string[] | null {
+  const [program] = writer;
+  if (!program) return null;
+  const name = path.basename(program);
+  if (name === 'xsel') return [program, '--clipboard', '--output'];
+  if (name === 'xclip') return [program, '-selection', 'clipboard', '-out'];
+  if (name === 'pbcopy') return ['pbpaste'];
+  return null;
+}
+
+function run(argv: string[], input: string | null, env: NodeJS.ProcessEnv): Promise<string> {
   const [program, ...args] = argv as [string, ...string[]];
   return new Promise((resolve, reject) => {
-    // stdout/stderr ignored: xsel and xclip leave a child behind to serve the selection.
-    const child = spawn(program, args, { env, stdio: ['pipe', 'ignore', 'ignore'] });
+    // stderr ignored; a writer's stdout too: xsel and xclip leave a child behind to serve the selection.
+    const child = spawn(program, args, {
+      env,
+      stdio: ['pipe', input === null ? 'pipe' : 'ignore', 'ignore'],
+    });
+    let out = '';
+    child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+      out += chunk;
+    });
     child.once('error', reject);
     child.once('close', (code) =>
-      code === 0 ? resolve() : reject(new Error(`${path.basename(program)} exited with code ${code}`)),
+      code === 0 ? resolve(out) : reject(new Error(`${path.basename(program)} exited with code ${code}`)),
     );
-    child.stdin.end(text, 'utf8');
+    child.stdin?.end(input ?? '', 'utf8');
   });
+}
+
+/**
+ * Puts `text` on the clipboard and returns once the clipboard holds it: xsel leaves its parent
+ * before the child it forks owns the selection, so a paste right away could find the old text.
+ */
+export async function writeClipboard(argv: string[], text: string, env: NodeJS.ProcessEnv): Promise<void> {
+  await run(argv, text, env);
+  const reader = clipboardReaderFor(argv);
+  if (!reader) return;
+  const deadline = Date.now() + 3_000;
+  while ((await run(reader, null, env).catch(() => null)) !== text) {
+    if (Date.now() > deadline) throw new Error('the clipboard did not take the text within 3 s');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
