@@ -36,7 +36,11 @@ export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _a
   );
 
   const results = await Promise.allSettled(
-    providers.map((provider) => manager.sync(config.user, provider, { force, signal })),
+    // --refresh asks about every provider, a disconnected one too (is its account still at
+    // Composio?): a refresh that could not ask anything would be no refresh (exit 3 or 4).
+    providers.map((provider) =>
+      manager.sync(config.user, provider, { force, signal, includeDisconnected: force }),
+    ),
   );
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) {
@@ -51,9 +55,15 @@ export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _a
     output.warn(`could not check with Composio, showing the last known state: ${message}`);
   }
   for (const result of results) {
-    if (result.status === 'fulfilled' && result.value.adopted)
+    if (result.status !== 'fulfilled') continue;
+    const { provider, adopted, stillActiveAtComposio } = result.value;
+    if (adopted)
       output.info(
-        `gagent: found ${result.value.provider} connected at Composio for ${config.user} (${result.value.adopted}); it is now set up here too.`,
+        `gagent: found ${provider} connected at Composio for ${config.user} (${adopted}); it is now set up here too.`,
+      );
+    if (stillActiveAtComposio)
+      output.warn(
+        `${provider} is disconnected here, but Composio still holds its account ${stillActiveAtComposio} ACTIVE (gagent connect ${provider} would reuse it); gagent disconnect ${provider} --revoke deletes it there.`,
       );
   }
 
