@@ -3,7 +3,8 @@
  * (sync_state); with fresh state this makes no request and never loads the Composio SDK. An
  * account the user connected elsewhere (another machine, the dashboard) is found and adopted.
  * A plain status never waits long: if Composio fails or is slow, it shows the last known state
- * with a warning; --refresh insists, and its failure is the command's error (3 or 4).
+ * with a warning; --refresh insists (on a disconnected provider too: is its account still at
+ * Composio?), and its failure is the command's error (3 or 4).
  */
 import { KNOWN_PROVIDERS } from '../../composio/catalogue.js';
 import { errorMessage, GagentError, InterruptedError, UnreachableError } from '../../errors.js';

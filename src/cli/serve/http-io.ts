@@ -1,7 +1,8 @@
 /**
  * The HTTP edges of `gagent serve`: bodies read within a limit, JSON out, the bearer token checked
  * in constant time, and every error as {error: {code, message}} with the status that matches the
- * CLI's exit code (2 → 400, 3 → 401/403, 4 → 502, anything else → 500).
+ * CLI's exit code (2 → 400, 3 → 401/403, 4 → 502, anything else → 500), plus the command's
+ * document as `result` when it did part of its work before failing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
