@@ -23,6 +23,16 @@ function info(provider: string, displayName: string): ProviderInfo {
 
 export const KNOWN_PROVIDERS: readonly ProviderInfo[] = [info('gmail', 'Gmail'), info('slack', 'Slack')];
 
+/** Whether `name` is a slug gagent takes as a provider (so one Composio lists can be suggested). */
+export function isProviderSlug(name: string): boolean {
+  return SLUG.test(name);
+}
+
+/** Whether gagent knows the provider by name (its toolkit surely exists at Composio). */
+export function isCatalogued(info: ProviderInfo): boolean {
+  return KNOWN_PROVIDERS.some((p) => p.provider === info.provider);
+}
+
 export function providerInfo(name: string): ProviderInfo {
   const provider = name.trim().toLowerCase();
   if (!SLUG.test(provider)) {

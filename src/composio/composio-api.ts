@@ -7,32 +7,27 @@ import type { Composio } from '@composio/core';
 import type { FetchLike } from '../http.js';
 import { composioBaseUrl } from './base-url.js';
 import { type LogSink, type SdkLogger, sdkLogger } from './debug-log.js';
-import { badComposioReply, mapComposioError, noApiKeyError, safeHost } from './errors.js';
+import {
+  badComposioReply,
+  composioHttpStatus,
+  isNotFound,
+  mapComposioError,
+  noApiKeyError,
+  safeHost,
+} from './errors.js';
+import {
+  type AccountLike,
+  type McpEndpoint,
+  type RemoteAccount,
+  type RemoteAuthConfig,
+  type RemoteToolkit,
+  ToolkitAnswer,
+  ToolkitPage,
+  toAccount,
+} from './remote-shapes.js';
 
-export interface RemoteAuthConfig {
-  id: string;
-  toolkit: string;
-  status: string;
-  authScheme: string | null;
-  managed: boolean;
-}
-
-export interface RemoteAccount {
-  id: string;
-  /** Composio marks user_id deprecated; present on current responses, checked when present. */
-  userId: string | null;
-  authConfigId: string;
-  toolkit: string;
-  status: string;
-  statusReason: string | null;
-  /** When Composio last changed it (ISO), for picking the most recent of several. */
-  updatedAt: string | null;
-}
-
-export interface McpEndpoint {
-  url: string;
-  headers: Record<string, string>;
-}
+/** Pages of 1000 toolkits read at most (Composio lists about a thousand). */
+const MAX_TOOLKIT_PAGES = 10;
 
 export interface ComposioApiOptions {
   apiKey?: string;
@@ -45,28 +40,6 @@ export interface ComposioApiOptions {
   debugLog?: LogSink;
   /** The command's HTTP stack (proxy-aware); the SDK's own fetch otherwise. */
   fetch?: FetchLike;
-}
-
-type AccountLike = {
-  id: string;
-  status: string;
-  statusReason?: string | null;
-  updatedAt?: string;
-  authConfig?: { id?: string };
-  toolkit?: { slug?: string };
-  user_id?: string;
-};
-
-function toAccount(raw: AccountLike): RemoteAccount {
-  return {
-    id: raw.id,
-    userId: typeof raw.user_id === 'string' ? raw.user_id : null,
-    authConfigId: raw.authConfig?.id ?? '',
-    toolkit: raw.toolkit?.slug ?? '',
-    status: raw.status,
-    statusReason: raw.statusReason ?? null,
-    updatedAt: typeof raw.updatedAt === 'string' ? raw.updatedAt : null,
-  };
 }
 
 export class ComposioApi {
@@ -135,6 +108,49 @@ export class ComposioApi {
         cursor = page.nextCursor ?? undefined;
       } while (cursor);
       return out;
+    });
+  }
+
+  /**
+   * The toolkit Composio has under `slug`, or null when it has none: a 404, or a 400, which the
+   * SDK reads the same way. Asked through the SDK's HTTP client and checked here, so an answer of
+   * the wrong shape is Composio's fault (exit 4), not a crash in the SDK's mapping.
+   */
+  getToolkit(slug: string, signal?: AbortSignal): Promise<RemoteToolkit | null> {
+    const doing = `looking up the toolkit ${slug}`;
+    return this.call(doing, async () => {
+      let raw: unknown;
+      try {
+        raw = await this.sdk.getClient().toolkits.retrieve(slug, undefined, { signal });
+      } catch (err) {
+        if (isNotFound(err) || composioHttpStatus(err) === 400) return null;
+        throw err;
+      }
+      const toolkit = ToolkitAnswer.safeParse(raw);
+      if (!toolkit.success) throw badComposioReply(safeHost(this.baseUrl), doing);
+      return { slug: toolkit.data.slug, name: toolkit.data.name ?? toolkit.data.slug };
+    });
+  }
+
+  /**
+   * Every toolkit slug Composio lists (to suggest a close one). The SDK's own list drops the
+   * cursor, so this pages with its HTTP client; a page cap keeps a looping cursor finite.
+   */
+  listToolkitSlugs(signal?: AbortSignal): Promise<string[]> {
+    return this.call('listing toolkits', async () => {
+      const slugs: string[] = [];
+      let cursor: string | undefined;
+      for (let page = 0; page < MAX_TOOLKIT_PAGES; page += 1) {
+        const raw = await this.sdk
+          .getClient()
+          .toolkits.list({ limit: 1000, ...(cursor ? { cursor } : {}) }, { signal });
+        const answer = ToolkitPage.safeParse(raw);
+        if (!answer.success) throw badComposioReply(safeHost(this.baseUrl), 'listing toolkits');
+        slugs.push(...answer.data.items.map((item) => item.slug));
+        cursor = answer.data.next_cursor || undefined;
+        if (!cursor) break;
+      }
+      return slugs;
     });
   }
 

@@ -13,11 +13,12 @@ import { randomBytes } from 'node:crypto';
 import type { Config } from '../config.js';
 import { errorMessage, GagentError } from '../errors.js';
 import type { Store } from '../store/store.js';
+import type { SyncOutcome } from './account-sync.js';
 import { type CallbackServer, startCallbackServer } from './callback-server.js';
 import type { ProviderInfo } from './catalogue.js';
-import type { McpEndpoint, RemoteAccount, RemoteAuthConfig } from './composio-api.js';
 import { isNotFound } from './errors.js';
-import type { OAuthManager, SyncOutcome } from './oauth-manager.js';
+import type { OAuthManager } from './oauth-manager.js';
+import type { McpEndpoint, RemoteAccount, RemoteAuthConfig } from './remote-shapes.js';
 
 const LINK_LIFETIME_MS = 10 * 60_000;
 const WATCH_INTERVAL_MS = 500;
@@ -44,6 +45,8 @@ export type ConnectResult =
       authConfig: RemoteAuthConfig;
       endpoint: McpEndpoint;
       synced: SyncOutcome;
+      /** Composio already held an ACTIVE account for this user and toolkit; it was reused (said as a warning). */
+      reused: boolean;
     }
   /** Another gagent process finished connecting this provider while we waited. */
   | { kind: 'elsewhere'; connectedAccountId: string };
@@ -53,6 +56,7 @@ interface Authorized {
   account: RemoteAccount;
   /** The oauth_pending row to delete once finalized. */
   pendingState?: string;
+  reused?: boolean;
 }
 
 export class ConnectFlow {
@@ -90,6 +94,7 @@ export class ConnectFlow {
       authConfig: authorized.authConfig,
       endpoint,
       synced,
+      reused: authorized.reused === true,
     };
   }
 
@@ -137,10 +142,8 @@ export class ConnectFlow {
     const authConfig = await manager.resolveAuthConfig(info, signal);
     const existing = await manager.activeAccountFor(config.user, authConfig.id, signal);
     if (existing) {
-      io.progress(
-        `${info.displayName} is already authorized at Composio for this user (${existing.id}); reusing it`,
-      );
-      return { authConfig, account: existing };
+      io.warn(await this.reuseNotice(info, existing.id));
+      return { authConfig, account: existing, reused: true };
     }
 
     const state = randomBytes(24).toString('base64url');
@@ -189,6 +192,22 @@ export class ConnectFlow {
       await this.close();
       throw err;
     }
+  }
+
+  /**
+   * Reusing an account Composio still holds is said plainly, above all one the user disconnected
+   * here (perhaps meaning to delete it, with a revoke that failed): no sign-in happens this time.
+   */
+  private async reuseNotice(info: ProviderInfo, accountId: string): Promise<string> {
+    const local = await this.store.accounts.providerState(this.config.user, info.provider);
+    const disconnectedHere = local.status === 'DISCONNECTED' && local.connectedAccountId === accountId;
+    return [
+      `${info.displayName} is already authorized at Composio for ${this.config.user}`,
+      disconnectedHere
+        ? `: its account ${accountId} was disconnected here but never deleted there. Reusing it, without a new sign-in`
+        : ` (${accountId}); reusing it, without a new sign-in`,
+      `; to sign in afresh instead, run gagent disconnect ${info.provider} --revoke, then connect again.`,
+    ].join('');
   }
 
   /** Whichever comes first: our link authorized (callback or polling), or another gagent process connecting it. */

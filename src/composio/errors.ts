@@ -118,6 +118,11 @@ export function safeHost(url: string): string {
   }
 }
 
+/** The HTTP status Composio answered with, wherever it sits in the cause chain. */
+export function composioHttpStatus(err: unknown): number | undefined {
+  return walk(err).status;
+}
+
 export function isNotFound(err: unknown): boolean {
   const w = walk(err);
   return w.status === 404 || w.names.some((n) => /NotFound|NOT_FOUND/.test(n));

@@ -6,7 +6,7 @@
  * they are added at call time (mcp-headers.ts), never stored.
  */
 import { isSecretName } from '../redact.js';
-import type { McpEndpoint } from './composio-api.js';
+import type { McpEndpoint } from './remote-shapes.js';
 
 export interface EndpointIdentity {
   userId: string;

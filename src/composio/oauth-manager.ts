@@ -4,17 +4,19 @@
  * The freshness lives in sync_state because every gagent process is short-lived.
  */
 import type { Config } from '../config.js';
-import type { AccountStatus } from '../domain/accounts.js';
 import { GagentError, InterruptedError, NotAuthorizedError } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import type { Store } from '../store/store.js';
-import { isFresh } from '../store/sync.js';
-import { type ProviderInfo, providerInfo } from './catalogue.js';
-import { ComposioApi, type RemoteAccount, type RemoteAuthConfig } from './composio-api.js';
+import { AccountSync, SYNC_MAX_AGE_MS, type SyncOptions, type SyncOutcome } from './account-sync.js';
+import { waitUntilActive } from './authorization-wait.js';
+import type { ProviderInfo } from './catalogue.js';
+import { ComposioApi } from './composio-api.js';
 import { composioDebugLog } from './debug-log.js';
 import { isNotFound } from './errors.js';
 import { normalizeMcpEndpoint } from './mcp-endpoint.js';
 import { mcpHeaders } from './mcp-headers.js';
+import type { RemoteAccount, RemoteAuthConfig } from './remote-shapes.js';
+import { needsToolkitCheck, requireToolkit } from './toolkit-check.js';
 
 export interface OAuthManagerOptions {
   pollIntervalMs?: number;
@@ -28,73 +30,12 @@ export interface OAuthManagerOptions {
   fetch?: FetchLike;
 }
 
-export interface SyncOutcome {
-  provider: string;
-  status: AccountStatus;
-  /** True when sync_state was fresh and Composio was not asked. */
-  skipped: boolean;
-  /** An ACTIVE account made elsewhere (another machine, the dashboard) was adopted by this sync. */
-  adopted?: string;
-}
-
-export const SYNC_MAX_AGE_MS = 30_000;
-
-/** Composio's account statuses, in the words `status` shows. */
-export function localStatus(remote: string): AccountStatus {
-  switch (remote) {
-    case 'ACTIVE':
-      return 'ACTIVE';
-    case 'INITIALIZING':
-    case 'INITIATED':
-      return 'INITIATED';
-    case 'EXPIRED':
-    case 'INACTIVE': // disabled at Composio: unusable until it is enabled again
-      return 'EXPIRED';
-    case 'REVOKED':
-      return 'DISCONNECTED';
-    default:
-      return 'FAILED';
-  }
-}
-
-function sleep(ms: number, signal: AbortSignal | undefined, wake: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new InterruptedError());
-    const done = () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      wake.removeEventListener('abort', done);
-      resolve();
-    };
-    const onAbort = () => {
-      clearTimeout(timer);
-      wake.removeEventListener('abort', done);
-      reject(new InterruptedError());
-    };
-    const timer = setTimeout(done, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-    wake.addEventListener('abort', done, { once: true });
-  });
-}
-
-/**
- * Runs one request with its own signal, tied to `parent` only while it runs. The SDK adds an abort
- * listener to the signal of every request and never removes it; a long connect polls once a
- * second, so sharing one signal piled listeners up (MaxListenersExceededWarning).
- */
-async function withOwnSignal<T>(
-  parent: AbortSignal | undefined,
-  fn: (signal: AbortSignal) => Promise<T>,
-): Promise<T> {
-  const own = new AbortController();
-  const relay = () => own.abort(parent?.reason);
-  if (parent?.aborted) relay();
-  parent?.addEventListener('abort', relay, { once: true });
-  try {
-    return await fn(own.signal);
-  } finally {
-    parent?.removeEventListener('abort', relay);
-  }
+/** What disconnect did: locally always; at Composio when revoking, or why not. */
+export interface DisconnectOutcome {
+  connectedAccountId: string | null;
+  revoked: boolean;
+  /** The revoke was asked for and failed: the account is still at Composio. */
+  revokeError?: GagentError;
 }
 
 export class OAuthManager {
@@ -141,9 +82,24 @@ export class OAuthManager {
     return null;
   }
 
-  /** The auth config connect uses: found, or a Composio-managed one created for a toolkit that has none. */
+  /**
+   * The auth config connect uses: found, or a Composio-managed one created for a toolkit that has
+   * none. A slug outside the catalogue is first checked to exist (a typo creates nothing), asked
+   * beside the auth config lookup so a real toolkit costs no extra wait.
+   */
   async resolveAuthConfig(info: ProviderInfo, signal?: AbortSignal): Promise<RemoteAuthConfig> {
-    const found = await this.findAuthConfig(info, signal);
+    const checking = needsToolkitCheck(info, this.config.composio.authConfigIds)
+      ? this.requireToolkit(info, signal)
+      : undefined;
+    checking?.catch(() => {}); // awaited below, whichever way the lookup goes
+    let found: RemoteAuthConfig | null;
+    try {
+      found = await this.findAuthConfig(info, signal);
+    } catch (err) {
+      await checking; // no such toolkit explains a failed lookup better than the lookup's error
+      throw err;
+    }
+    await checking;
     if (found) return found;
     const api = await this.api();
     const created = await api.createManagedAuthConfig(info.toolkitSlug, signal);
@@ -151,6 +107,11 @@ export class OAuthManager {
       `No ${info.displayName} auth config existed in Composio; created a Composio-managed one (${created.id}).`,
     );
     return created;
+  }
+
+  /** Resolves when Composio has the toolkit; NotFoundError (exit 2) with close names otherwise. */
+  async requireToolkit(info: ProviderInfo, signal?: AbortSignal): Promise<void> {
+    await requireToolkit(await this.api(), info, signal);
   }
 
   async activeAccountFor(
@@ -187,34 +148,11 @@ export class OAuthManager {
     accountId: string,
     options: { timeoutMs: number; signal?: AbortSignal; wake?: Promise<unknown> },
   ): Promise<RemoteAccount> {
-    const api = await this.api();
-    const deadline = this.now() + options.timeoutMs;
-    const woken = new AbortController();
-    void options.wake?.then(() => woken.abort());
-    // The callback wakes the loop once; after that, plain polling again.
-    let wake = woken.signal;
-    for (;;) {
-      if (options.signal?.aborted) throw new InterruptedError();
-      const account = await withOwnSignal(options.signal, (signal) => api.getAccount(accountId, signal));
-      if (account.status === 'ACTIVE') return account;
-      if (account.status === 'FAILED' || account.status === 'EXPIRED' || account.status === 'REVOKED') {
-        throw new NotAuthorizedError(
-          `The ${info.displayName} authorization ${account.status === 'FAILED' ? 'failed' : `is ${account.status.toLowerCase()}`}${account.statusReason ? `: ${account.statusReason}` : '.'}`,
-          `Run gagent connect ${info.provider} again.`,
-        );
-      }
-      const left = deadline - this.now();
-      if (left <= 0) {
-        throw new GagentError(
-          `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the ${info.displayName} authorization.`,
-          undefined,
-          `Open the link and finish signing in, or run gagent connect ${info.provider} again (use --timeout for more time).`,
-        );
-      }
-      const interval = this.options.pollIntervalMs ?? 1_000;
-      await sleep(Math.min(interval, left), options.signal, wake);
-      if (wake.aborted) wake = new AbortController().signal;
-    }
+    return waitUntilActive(await this.api(), info, accountId, {
+      ...options,
+      pollIntervalMs: this.options.pollIntervalMs ?? 1_000,
+      now: () => this.now(),
+    });
   }
 
   /** Builds the MCP endpoint and writes every row in one transaction. Returns the stored URL. */
@@ -260,82 +198,36 @@ export class OAuthManager {
    * Brings (user, provider) in line with Composio unless it was checked under 30 s ago.
    * A provider the user disconnected stays disconnected: only connect authorizes again.
    */
-  async sync(
-    userId: string,
-    provider: string,
-    options: { force?: boolean; signal?: AbortSignal } = {},
-  ): Promise<SyncOutcome> {
-    const nowMs = this.now();
-    const local = await this.store.accounts.providerState(userId, provider);
-    const record = await this.store.sync.get(userId, provider);
-    const maxAge = this.options.syncMaxAgeMs ?? SYNC_MAX_AGE_MS;
-    if (!options.force && isFresh(record?.lastSyncedAt, nowMs, maxAge)) {
-      return { provider, status: local.status, skipped: true };
-    }
-    // Disconnected here: only connect authorizes it again, so there is nothing to ask.
-    if (local.status === 'DISCONNECTED') return { provider, status: local.status, skipped: true };
-    if (!local.connectedAccountId) return this.adopt(userId, provider, options.signal);
-    let remote: AccountStatus;
-    try {
-      remote = localStatus((await this.account(local.connectedAccountId, options.signal)).status);
-    } catch (err) {
-      if (!isNotFound(err)) throw err;
-      remote = 'DISCONNECTED'; // deleted at Composio
-    }
-    // Written only now that Composio answered.
-    const syncedAt = new Date(this.now()).toISOString();
-    const status = await this.store.accounts.applyRemoteStatus(
-      userId,
-      provider,
-      local.connectedAccountId,
-      remote,
-      syncedAt,
-    );
-    return { provider, status, skipped: false };
+  sync(userId: string, provider: string, options: SyncOptions = {}): Promise<SyncOutcome> {
+    return new AccountSync(this, this.store, {
+      now: () => this.now(),
+      maxAgeMs: this.options.syncMaxAgeMs ?? SYNC_MAX_AGE_MS,
+    }).sync(userId, provider, options);
   }
 
   /**
-   * No account here: ask Composio for the user's accounts of the toolkit, and adopt an ACTIVE one
-   * (the most recently updated) exactly as connect would finalize it.
+   * Local first (unauthorized at once, even offline), then Composio when revoking. A revoke that
+   * fails does not undo the local part: it comes back as revokeError, for the caller to report.
    */
-  private async adopt(userId: string, provider: string, signal?: AbortSignal): Promise<SyncOutcome> {
-    const info = providerInfo(provider);
-    const api = await this.api();
-    const accounts = await api.listAccounts(
-      { userIds: [userId], toolkits: [info.toolkitSlug], statuses: ['ACTIVE'] },
-      signal,
-    );
-    const newest = accounts
-      .filter((a) => a.status === 'ACTIVE' && (a.userId === null || a.userId === userId) && a.authConfigId)
-      .sort((a, b) => (b.updatedAt ?? '').localeCompare(a.updatedAt ?? ''))[0];
-    if (!newest) {
-      const local = await this.store.accounts.providerState(userId, provider);
-      await this.store.sync.record(userId, provider, local.status, new Date(this.now()).toISOString());
-      return { provider, status: local.status, skipped: false };
-    }
-    const authConfig = { id: newest.authConfigId, status: 'ENABLED', authScheme: null, managed: false };
-    await this.finalize(userId, info, { ...authConfig, toolkit: info.toolkitSlug }, newest, signal);
-    return { provider, status: 'ACTIVE', skipped: false, adopted: newest.id };
-  }
-
-  /** Local first (unauthorized at once, even offline), then Composio when revoking. */
   async disconnect(
     userId: string,
     provider: string,
     options: { revoke?: boolean; signal?: AbortSignal } = {},
-  ) {
+  ): Promise<DisconnectOutcome> {
     const accountId = await this.store.accounts.disconnect(userId, provider);
     await this.store.pending.deleteFor(userId, provider);
-    let revoked = false;
-    if (options.revoke && accountId) {
-      try {
-        await (await this.api()).deleteAccount(accountId, options.signal);
-        revoked = true;
-      } catch (err) {
-        if (!isNotFound(err)) throw err;
-        revoked = true; // already gone at Composio
+    if (!options.revoke || !accountId) return { connectedAccountId: accountId, revoked: false };
+    try {
+      await (await this.api()).deleteAccount(accountId, options.signal);
+    } catch (err) {
+      // Already gone at Composio is what a revoke wants; Ctrl+C stays an interruption.
+      if (!isNotFound(err)) {
+        if (err instanceof InterruptedError || options.signal?.aborted) throw err;
+        const revokeError =
+          err instanceof GagentError ? err : new GagentError(`Composio failed: ${String(err)}`);
+        return { connectedAccountId: accountId, revoked: false, revokeError };
       }
     }
-    return { connectedAccountId: accountId, revoked };
+    return { connectedAccountId: accountId, revoked: true };
   }
 }

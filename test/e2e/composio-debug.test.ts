@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { followLink, LINK_PATTERN } from '../helpers/browser.js';
 import { runGagent, spawnGagent } from '../helpers/cli.js';
 import { type ComposioWorld, startComposioWorld } from '../helpers/composio-env.js';
+import { runInTerminal } from '../helpers/terminal.js';
 
 let world: ComposioWorld;
 beforeEach(async () => {
@@ -21,11 +22,29 @@ describe('gagent debug (Composio)', () => {
       keyValid: true,
       latencyMs: expect.any(Number),
     });
+    // A rejected key is still an answer: reachable, key invalid, with the latency.
     const bad = await runGagent(
-      ['debug', 'composio-ping'],
+      ['debug', 'composio-ping', '--json'],
       world.env({ COMPOSIO_API_KEY: 'ak_bad_key_77777' }),
     );
     expect(bad.code).toBe(3);
+    expect(JSON.parse(bad.stdout)).toEqual({
+      baseUrl: world.composio.baseUrl,
+      reachable: true,
+      keyValid: false,
+      latencyMs: expect.any(Number),
+      httpStatus: 401,
+    });
+    expect(bad.stderr).toContain('gagent: Composio rejected the API key (HTTP 401)');
+    const badText = await runInTerminal(
+      ['debug', 'composio-ping'],
+      world.env({ COMPOSIO_API_KEY: 'ak_bad_key_77777' }),
+    );
+    expect(badText.code).toBe(3);
+    expect(badText.output).toMatch(
+      new RegExp(`Composio at ${world.composio.baseUrl}: reachable, key invalid \\(HTTP 401, \\d+ ms\\)\\.`),
+    );
+    expect(badText.output).not.toContain('ak_bad_key_77777');
     const down = await runGagent(
       ['debug', 'composio-ping'],
       world.env({ COMPOSIO_BASE_URL: 'http://127.0.0.1:9' }),

@@ -329,6 +329,62 @@ describe('gagent serve stays up whatever its clients and Composio do', () => {
     expect(ended.stderr).not.toMatch(/Error|\bat /);
   });
 
+  it('answers the connect and disconnect edges as the CLI does: an unknown toolkit, a failed revoke, a reused account, a rejected key', async () => {
+    const world: ComposioWorld = await startComposioWorld();
+    cleanups.push(() => world.close());
+    const env = world.env({ GAGENT_SERVE_TOKEN: TOKEN });
+    const call = api((await serve(env)).url);
+
+    const typo = await call('POST', '/v1/connections/gmial', { user: 'ada' });
+    expect([typo.status, typo.json.error.code]).toEqual([404, 'not_found']);
+    expect(typo.json.error.message).toContain('Composio has no toolkit "gmial"; did you mean gmail?');
+    expect(world.composio.apiRequests().filter((r) => r.method !== 'GET')).toEqual([]);
+
+    // ada's Gmail, connected at Composio and set up here by a refresh.
+    const account = world.composio.state.createAccount('ada', 'ac_gmail01', null, 'ACTIVE');
+    expect((await call('GET', '/v1/status?refresh=true', { user: 'ada' })).status).toBe(200);
+    // The revoke fails at Composio: the error, with what was done beside it.
+    world.composio.inject({ status: 503, match: /^DELETE \/api\/v3\.1\/connected_accounts\//, count: 1 });
+    const revoke = await call('DELETE', '/v1/connections/gmail?revoke=true', { user: 'ada' });
+    expect([revoke.status, revoke.json.error.code]).toEqual([502, 'upstream_unreachable']);
+    expect(revoke.json.error.message).toContain(
+      `Gmail was disconnected here, but its account ${account.id} is still active at Composio`,
+    );
+    expect(revoke.json.result).toMatchObject({
+      provider: 'gmail',
+      status: 'DISCONNECTED',
+      revoked: false,
+      retry: 'gagent disconnect gmail --revoke',
+    });
+    const status = (await call('GET', '/v1/status', { user: 'ada' })).json;
+    expect(status.providers[0]).toMatchObject({
+      provider: 'gmail',
+      status: 'DISCONNECTED',
+      authorized: false,
+    });
+    // Connecting again reuses the account Composio still holds, and the answer says so.
+    const again = await call('POST', '/v1/connections/gmail', { user: 'ada' });
+    expect(again.status).toBe(201);
+    expect(again.json).toMatchObject({
+      status: 'ACTIVE',
+      connectedAccountId: account.id,
+      reusedExistingAccount: true,
+      warnings: [expect.stringContaining('Gmail is already authorized at Composio for ada')],
+    });
+
+    // A server whose key Composio rejects: reachable, key invalid.
+    const rejected = api((await serve({ ...env, COMPOSIO_API_KEY: 'ak_rejected_key_4242' })).url);
+    const ping = await rejected('GET', '/v1/debug/composio-ping');
+    expect([ping.status, ping.json.error.code]).toEqual([403, 'not_authorized']);
+    expect(ping.json.result).toMatchObject({ reachable: true, keyValid: false, httpStatus: 401 });
+    expect(ping.text).not.toContain('ak_rejected_key_4242');
+    const spec = (await call('GET', '/openapi.json')).json;
+    expect(
+      spec.paths['/v1/connections/{provider}'].delete.responses['502'].content['application/json'].schema
+        .properties,
+    ).toHaveProperty('result');
+  });
+
   it('takes a port as digits only', async () => {
     const refused = await runGagent(['serve', '--port', '0x1F90'], cliEnv(tempHome()));
     expect([refused.code, refused.stderr.trim()]).toEqual([

@@ -68,13 +68,14 @@ export const connectCommand: CommandHandler<OptionsOf<'connect'>> = async (ctx, 
         status: result.synced.status,
         connectedAccountId: result.account.id,
         authConfigId: result.authConfig.id,
+        reusedExistingAccount: result.reused,
         mcpUrl: redactUrl(result.endpoint.url),
         tools: tools.actions,
         toolProblems: tools.problems,
       },
       () =>
         [
-          `Connected ${info.displayName} for ${config.user} (${result.account.id}).`,
+          `Connected ${info.displayName} for ${config.user} (${result.account.id}${result.reused ? ', an account Composio already held' : ''}).`,
           tools.actions.length > 0 ? `Tools now available: ${tools.actions.join(', ')}` : tools.summary,
         ].join('\n'),
     );

@@ -1,9 +1,11 @@
 /** gagent debug redirect | composio-ping | auth-configs | connected-accounts: Composio as gagent sees it. */
 import { composioBaseUrl } from '../../composio/base-url.js';
 import { callbackAddress } from '../../composio/callback-server.js';
-import { KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
+import { isCatalogued, KNOWN_PROVIDERS, providerInfo } from '../../composio/catalogue.js';
 import { ComposioApi } from '../../composio/composio-api.js';
 import { composioDebugLog } from '../../composio/debug-log.js';
+import { composioHttpStatus } from '../../composio/errors.js';
+import { NotAuthorizedError } from '../../errors.js';
 import { accountManager } from '../accounts.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
@@ -37,6 +39,8 @@ export const debugRedirectCommand: CommandHandler<OptionsOf<'debug redirect'>> =
     : loopbackCallbackUrl(config.composio.redirect);
   const manager = await accountManager(ctx);
   const authConfig = await manager.findAuthConfig(info, ctx.signal);
+  // Connect would refuse a toolkit Composio does not have; so does its preview.
+  if (!authConfig && !isCatalogued(info)) await manager.requireToolkit(info, ctx.signal);
   const existing = authConfig
     ? await manager.activeAccountFor(config.user, authConfig.id, ctx.signal)
     : undefined;
@@ -77,16 +81,35 @@ export const debugRedirectCommand: CommandHandler<OptionsOf<'debug redirect'>> =
   return 0;
 };
 
+/**
+ * Reachability and key validity, with latency. A rejected key is an answer too: Composio is
+ * reachable, the key is not valid (exit 3, the report printed all the same).
+ */
 export const debugComposioPingCommand: CommandHandler<OptionsOf<'debug composio-ping'>> = async (ctx) => {
   const client = await api(ctx, 0);
   const started = performance.now();
-  await client.listAuthConfigs(undefined, ctx.signal);
+  let rejected: NotAuthorizedError | undefined;
+  try {
+    await client.listAuthConfigs(undefined, ctx.signal);
+  } catch (err) {
+    if (!(err instanceof NotAuthorizedError)) throw err;
+    rejected = err;
+  }
   const latencyMs = Math.round(performance.now() - started);
-  const report = { baseUrl: client.baseUrl, reachable: true, keyValid: true, latencyMs };
-  ctx.output.result(
-    report,
-    () => `Composio at ${client.baseUrl} is reachable and the API key is valid (${latencyMs} ms).`,
+  const httpStatus = rejected ? (composioHttpStatus(rejected) ?? null) : null;
+  const report = {
+    baseUrl: client.baseUrl,
+    reachable: true,
+    keyValid: !rejected,
+    latencyMs,
+    ...(rejected ? { httpStatus } : {}),
+  };
+  ctx.output.result(report, () =>
+    rejected
+      ? `Composio at ${client.baseUrl}: reachable, key invalid (${httpStatus ? `HTTP ${httpStatus}, ` : ''}${latencyMs} ms).`
+      : `Composio at ${client.baseUrl} is reachable and the API key is valid (${latencyMs} ms).`,
   );
+  if (rejected) throw rejected;
   return 0;
 };
 

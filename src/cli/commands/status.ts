@@ -3,7 +3,8 @@
  * (sync_state); with fresh state this makes no request and never loads the Composio SDK. An
  * account the user connected elsewhere (another machine, the dashboard) is found and adopted.
  * A plain status never waits long: if Composio fails or is slow, it shows the last known state
- * with a warning; --refresh insists, and its failure is the command's error (3 or 4).
+ * with a warning; --refresh insists (on a disconnected provider too: is its account still at
+ * Composio?), and its failure is the command's error (3 or 4).
  */
 import { KNOWN_PROVIDERS } from '../../composio/catalogue.js';
 import { errorMessage, GagentError, InterruptedError, UnreachableError } from '../../errors.js';
@@ -36,7 +37,11 @@ export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _a
   );
 
   const results = await Promise.allSettled(
-    providers.map((provider) => manager.sync(config.user, provider, { force, signal })),
+    // --refresh asks about every provider, a disconnected one too (is its account still at
+    // Composio?): a refresh that could not ask anything would be no refresh (exit 3 or 4).
+    providers.map((provider) =>
+      manager.sync(config.user, provider, { force, signal, includeDisconnected: force }),
+    ),
   );
   const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
   if (failures.length > 0) {
@@ -51,9 +56,15 @@ export const statusCommand: CommandHandler<OptionsOf<'status'>> = async (ctx, _a
     output.warn(`could not check with Composio, showing the last known state: ${message}`);
   }
   for (const result of results) {
-    if (result.status === 'fulfilled' && result.value.adopted)
+    if (result.status !== 'fulfilled') continue;
+    const { provider, adopted, stillActiveAtComposio } = result.value;
+    if (adopted)
       output.info(
-        `gagent: found ${result.value.provider} connected at Composio for ${config.user} (${result.value.adopted}); it is now set up here too.`,
+        `gagent: found ${provider} connected at Composio for ${config.user} (${adopted}); it is now set up here too.`,
+      );
+    if (stillActiveAtComposio)
+      output.warn(
+        `${provider} is disconnected here, but Composio still holds its account ${stillActiveAtComposio} ACTIVE (gagent connect ${provider} would reuse it); gagent disconnect ${provider} --revoke deletes it there.`,
       );
   }
 

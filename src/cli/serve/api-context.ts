@@ -10,6 +10,7 @@ import type { Redactor } from '../../redact.js';
 import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import { Output } from '../output.js';
+import { ErrorWithResult } from './http-io.js';
 
 /** What every request shares: the server's database, HTTP stack and redactor. */
 export interface ServeDeps {
@@ -69,7 +70,17 @@ export async function runHandler<O>(
   options: O,
 ): Promise<unknown> {
   const request = requestContext(deps, user, signal);
-  await handler(request.ctx, args, options);
+  try {
+    await handler(request.ctx, args, options);
+  } catch (err) {
+    let printed: unknown = null;
+    try {
+      printed = request.document();
+    } catch {
+      // not one whole document: answer with the error alone
+    }
+    throw printed === null ? err : new ErrorWithResult(err, printed);
+  }
   const document = request.document();
   const warnings = request.warnings();
   if (warnings.length > 0 && document && typeof document === 'object' && !Array.isArray(document))

@@ -52,9 +52,14 @@ export class ServeConnects {
     // A connect that fails (denied, timed out, Composio down, the server stopping) is reported
     // through its callback page and status; its rejection must never go unhandled.
     ended.catch(() => {});
+    // Said in the answer when the flow ends before a link (e.g. an account Composio already held).
+    const warnings: string[] = [];
     const flow = new ConnectFlow(ctx.config, this.deps.store, manager, {
       progress: () => {},
-      warn: (line) => ctx.output.warn(line),
+      warn: (line) => {
+        warnings.push(line);
+        ctx.output.warn(line);
+      },
       openLink: async (url) => {
         linked(url);
         return false;
@@ -91,6 +96,8 @@ export class ServeConnects {
       provider: info.provider,
       status: 'ACTIVE',
       connectedAccountId: result.kind === 'connected' ? result.account.id : result.connectedAccountId,
+      reusedExistingAccount: result.kind === 'connected' && result.reused,
+      ...(warnings.length > 0 ? { warnings } : {}),
     };
   }
 

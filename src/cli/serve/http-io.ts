@@ -1,11 +1,12 @@
 /**
  * The HTTP edges of `gagent serve`: bodies read within a limit, JSON out, the bearer token checked
  * in constant time, and every error as {error: {code, message}} with the status that matches the
- * CLI's exit code (2 → 400, 3 → 401/403, 4 → 502, anything else → 500).
+ * CLI's exit code (2 → 400, 3 → 401/403, 4 → 502, anything else → 500), plus the command's
+ * document as `result` when it did part of its work before failing.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type http from 'node:http';
-import { ExitCode, GagentError, NotFoundError } from '../../errors.js';
+import { ExitCode, errorMessage, GagentError, NotFoundError } from '../../errors.js';
 import { databaseErrorMessage, isTransientDbError } from '../../store/db-errors.js';
 
 /** How long a request body may pause before the request is given up (408). */
@@ -106,12 +107,31 @@ export function sendHtml(res: http.ServerResponse, status: number, html: string)
   res.end(html);
 }
 
+/**
+ * A command that printed its document and then failed (e.g. disconnected here, but the revoke at
+ * Composio failed): answered as the error, with the document beside it, as the CLI prints both.
+ */
+export class ErrorWithResult extends Error {
+  constructor(
+    readonly error: unknown,
+    readonly result: unknown,
+  ) {
+    super(errorMessage(error));
+  }
+}
+
 function sentence(err: GagentError): string {
   return [/[.!?]$/.test(err.message) ? err.message : `${err.message}.`, err.hint].filter(Boolean).join(' ');
 }
 
 /** An error as the API's answer: the status and code its exit code maps to, and its one sentence. */
-export function errorAnswer(err: unknown): { status: number; code: string; message: string } {
+export function errorAnswer(err: unknown): {
+  status: number;
+  code: string;
+  message: string;
+  result?: unknown;
+} {
+  if (err instanceof ErrorWithResult) return { ...errorAnswer(err.error), result: err.result };
   if (err instanceof HttpError) return { status: err.status, code: err.code, message: err.message };
   if (err instanceof NotFoundError) return { status: 404, code: 'not_found', message: sentence(err) };
   if (err instanceof GagentError) {

@@ -14,6 +14,10 @@ const ERROR = {
             properties: { code: { type: 'string' }, message: { type: 'string' } },
             required: ['code', 'message'],
           },
+          result: {
+            description:
+              "The command's document when it did part of its work before failing (e.g. disconnected here, the revoke at Composio failed)",
+          },
         },
         required: ['error'],
       },

@@ -202,7 +202,10 @@ export async function startServer(
         if (answer.status === 500 && !(err instanceof HttpError))
           options.log(`error on ${req.method} ${path}: ${databaseErrorMessage(err)}`);
         if (!res.headersSent)
-          sendJson(res, answer.status, { error: { code: answer.code, message: answer.message } });
+          sendJson(res, answer.status, {
+            error: { code: answer.code, message: answer.message },
+            ...(answer.result !== undefined ? { result: answer.result } : {}),
+          });
         else res.end();
       })
       .catch(() => {}) // answering failed (the client is gone): nothing is left to tell it

@@ -20,6 +20,8 @@ import {
   listJson,
   mcpServerJson,
   sessionJson,
+  toolkitItemJson,
+  toolkitJson,
 } from './state.js';
 
 export interface LoggedRequest {
@@ -219,7 +221,13 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
       'POST',
       /^\/api\/v3\.1\/auth_configs$/,
       (_m, _q, b, res) => {
-        const toolkit = (b.toolkit as { slug?: string } | undefined)?.slug ?? 'unknown';
+        const toolkit = (b.toolkit as { slug?: string } | undefined)?.slug ?? '';
+        // Composio refuses an auth config for a toolkit it does not have; the exact status for
+        // this case is not documented, 400 is what its validation errors use.
+        if (!state.toolkits.has(toolkit)) {
+          apiError(res, 400, `Toolkit ${toolkit} not found`, 1400);
+          return;
+        }
         const created = state.addAuthConfig({ toolkit });
         send(res, 201, {
           auth_config: { id: created.id, auth_scheme: created.authScheme, is_composio_managed: true },
@@ -247,6 +255,37 @@ export async function startFakeComposio(options: FakeComposioOptions = {}): Prom
         }
         config.status = m[2] as 'ENABLED' | 'DISABLED';
         send(res, 200, {});
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\.1\/toolkits$/,
+      (_m, query, _b, res) => {
+        // Cursor pagination as the real API does it: an opaque cursor, at most 1000 a page.
+        const all = [...state.toolkits.values()].sort((x, y) => x.slug.localeCompare(y.slug));
+        const limit = Math.min(Math.max(Number(query.limit) || 20, 1), 1000);
+        const offset = query.cursor
+          ? Number(Buffer.from(query.cursor, 'base64url').toString('utf8')) || 0
+          : 0;
+        const page = all.slice(offset, offset + limit);
+        const next =
+          offset + limit < all.length ? Buffer.from(String(offset + limit)).toString('base64url') : null;
+        send(res, 200, {
+          items: page.map(toolkitItemJson),
+          total_items: all.length,
+          total_pages: Math.ceil(all.length / limit),
+          current_page: Math.floor(offset / limit) + 1,
+          next_cursor: next,
+        });
+      },
+    ],
+    [
+      'GET',
+      /^\/api\/v3\.1\/toolkits\/([^/]+)$/,
+      (m, _q, _b, res) => {
+        const toolkit = state.toolkits.get(decodeURIComponent(m[1] as string));
+        if (toolkit) send(res, 200, toolkitJson(toolkit));
+        else apiError(res, 404, `Toolkit ${m[1]} not found`, 1404);
       },
     ],
     [

@@ -10,6 +10,26 @@ export type FakeAccountStatus =
   | 'INACTIVE'
   | 'REVOKED';
 
+export interface FakeToolkit {
+  slug: string;
+  name: string;
+}
+
+/**
+ * The toolkits the fake's Composio offers (a small slice of the real catalogue): any other slug is
+ * unknown, as it is to the real API.
+ */
+export const DEFAULT_TOOLKITS: readonly FakeToolkit[] = [
+  { slug: 'gmail', name: 'Gmail' },
+  { slug: 'slack', name: 'Slack' },
+  { slug: 'github', name: 'GitHub' },
+  { slug: 'googlecalendar', name: 'Google Calendar' },
+  { slug: 'googledrive', name: 'Google Drive' },
+  { slug: 'notion', name: 'Notion' },
+  { slug: 'linear', name: 'Linear' },
+  { slug: 'outlook', name: 'Outlook' },
+];
+
 export interface FakeAuthConfig {
   id: string;
   toolkit: string;
@@ -50,6 +70,7 @@ const iso = (ms = Date.now()) => new Date(ms).toISOString();
 const nanoid = (prefix: string) => `${prefix}${randomBytes(6).toString('hex')}`;
 
 export class FakeComposioState {
+  readonly toolkits = new Map<string, FakeToolkit>(DEFAULT_TOOLKITS.map((t) => [t.slug, t]));
   readonly authConfigs = new Map<string, FakeAuthConfig>();
   readonly accounts = new Map<string, FakeAccount>();
   readonly sessions = new Map<string, FakeSession>();
@@ -203,6 +224,50 @@ export function mcpServerJson(server: FakeMcpServer, origin: string) {
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
     deleted: false,
+  };
+}
+
+/** A toolkit as GET /api/v3.1/toolkits/{slug} answers it (ToolkitRetrieveResponse). */
+export function toolkitJson(toolkit: FakeToolkit) {
+  return {
+    slug: toolkit.slug,
+    name: toolkit.name,
+    enabled: true,
+    type: 'native',
+    is_local_toolkit: false,
+    composio_managed_auth: [],
+    composio_managed_auth_schemes: ['OAUTH2'],
+    deprecated: { rawProxyInfoByAuthSchemes: [], toolkitId: `tk_${toolkit.slug}` },
+    meta: toolkitMeta(toolkit),
+  };
+}
+
+/** A toolkit as an item of GET /api/v3.1/toolkits (ToolkitListResponse.Item). */
+export function toolkitItemJson(toolkit: FakeToolkit) {
+  return {
+    slug: toolkit.slug,
+    name: toolkit.name,
+    type: 'native',
+    is_local_toolkit: false,
+    auth_schemes: ['OAUTH2'],
+    composio_managed_auth_schemes: ['OAUTH2'],
+    no_auth: false,
+    deprecated: { toolkitId: `tk_${toolkit.slug}` },
+    meta: { ...toolkitMeta(toolkit), categories: [] },
+  };
+}
+
+function toolkitMeta(toolkit: FakeToolkit) {
+  return {
+    available_versions: ['20250909_00'],
+    categories: [],
+    created_at: '2026-01-01T00:00:00.000Z',
+    updated_at: '2026-01-01T00:00:00.000Z',
+    description: `${toolkit.name} (fake)`,
+    logo: `https://logos.composio.dev/api/${toolkit.slug}`,
+    tools_count: 2,
+    triggers_count: 0,
+    version: '20250909_00',
   };
 }
 
