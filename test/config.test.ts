@@ -1,5 +1,7 @@
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { groundingCredentials, loadConfig } from '../src/config.js';
+import { tempDir } from './helpers/temp.js';
 
 const base = { GAGENT_HOME: '/nonexistent' };
 
@@ -115,10 +117,15 @@ describe('config: only what a command uses can fail it', () => {
   it('refuses an empty --user instead of quietly using the default, and expands ~ in DB_URL', () => {
     expect(() => loadConfig({ user: '' }, base).user).toThrow(/"" is not a valid user id \(from --user\)/);
     expect(loadConfig({}, { ...base, GAGENT_USER: '' }).user).toBe('singleton');
-    expect(loadConfig({}, { ...base, HOME: '/home/ada', DB_URL: 'file:~/x.db' }).database).toEqual({
+    const home = tempDir('gagent-home-');
+    expect(loadConfig({}, { ...base, HOME: home, DB_URL: 'file:~/x.db' }).database).toEqual({
       dialect: 'sqlite',
-      path: '/home/ada/x.db',
+      path: path.join(home, 'x.db'),
     });
+    // A file in a folder that does not exist is a typo, not a new database somewhere.
+    expect(() => loadConfig({}, { ...base, DB_URL: `file:${home}/missing-dir/x.db` }).database).toThrow(
+      `DB_URL names ${home}/missing-dir/x.db, but its folder ${home}/missing-dir does not exist.`,
+    );
     expect(loadConfig({}, { ...base, DB_URL: 'postgres://u:p@db.example:5433/gagent' }).database).toEqual({
       dialect: 'postgres',
       url: 'postgres://u:p@db.example:5433/gagent',

@@ -2,6 +2,7 @@
  * Parsers for environment values and flags. Each takes the text and the name it came from, and
  * throws a UsageError (exit 2) that names the variable and how to fix it.
  */
+import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { UsageError } from '../errors.js';
@@ -178,5 +179,13 @@ export function resolveDatabase(env: Env, home: string): DatabaseLocation {
   if (!file) throw new UsageError('DB_URL names no file.', 'Use DB_URL=file:/path/to/gagent.db.');
   if (file === '~' || file.startsWith('~/'))
     file = path.join(nonEmpty(env.HOME) ?? os.homedir(), file.slice(1));
-  return { dialect: 'sqlite', path: path.resolve(file) };
+  const resolved = path.resolve(file);
+  // A file named by hand lives in a folder the user made: a typo must not create a database elsewhere.
+  const folder = path.dirname(resolved);
+  if (!fs.statSync(folder, { throwIfNoEntry: false })?.isDirectory())
+    throw new UsageError(
+      `DB_URL names ${resolved}, but its folder ${folder} does not exist.`,
+      'Create the folder first, or point DB_URL at a file in a folder that exists.',
+    );
+  return { dialect: 'sqlite', path: resolved };
 }

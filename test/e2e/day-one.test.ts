@@ -145,6 +145,13 @@ describe('configuration is checked where it is used', () => {
     expect(tilde.code).toBe(0);
     expect(JSON.parse(tilde.stdout).path).toBe(path.join(home, 'mine.db'));
     expect(fs.existsSync(path.join(process.cwd(), '~'))).toBe(false);
+    const missing = path.join(home, 'missing-dir', 'x.db');
+    const typo = await runGagent(['runs', 'list'], cliEnv(home, { DB_URL: `file:${missing}` }));
+    expect([typo.code, typo.stderr.trim()]).toEqual([
+      2,
+      `gagent: DB_URL names ${missing}, but its folder ${path.dirname(missing)} does not exist. Create the folder first, or point DB_URL at a file in a folder that exists.`,
+    ]);
+    expect(fs.existsSync(path.dirname(missing))).toBe(false);
   });
 
   it('COMPOSIO_REDIRECT keeps its port, must be http, and must be this machine — for connect and debug redirect alike', async () => {
