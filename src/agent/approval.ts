@@ -6,6 +6,7 @@
  */
 
 import type { ApprovalBy, ApprovalRecord } from '../domain/run.js';
+import { InterruptedError } from '../errors.js';
 import { definitionChanges, definitionDigest, type ToolDefinition } from '../mcp/tool-definition.js';
 import type { McpAction } from './actions/types.js';
 
@@ -89,6 +90,8 @@ export class ApprovalPolicy {
     const ask = this.options.ask;
     if (!ask) return { approved: false, by: 'policy' };
     const answer = await ask(request, signal);
+    // Ctrl+C while the question was open: nobody declined, the step was interrupted.
+    if (signal?.aborted) throw new InterruptedError();
     if (answer === 'deny') return { approved: false, by: 'user' };
     if (answer === 'always') {
       await this.options.memory?.remember(action.provider, action.tool, {

@@ -75,6 +75,18 @@ describe.skipIf(noTerminal)('exit codes of the live view on a real terminal', ()
       expect(gmail.sent).toEqual([]);
       const runs = JSON.parse((await runGagent(['runs', 'list', '--json'], cliEnv(home))).stdout).runs;
       expect(runs[0]).toMatchObject({ status: 'interrupted' });
+      // Nobody declined the call: the step was interrupted while it waited for an answer.
+      const shown = JSON.parse(
+        (await runGagent(['runs', 'show', runs[0].id, '--json'], cliEnv(home))).stdout,
+      );
+      expect(shown.steps).toEqual([
+        expect.objectContaining({
+          kind: 'mcp',
+          action: expect.objectContaining({ name: 'gmail_send_email' }),
+          outcome: { type: 'interrupted' },
+          approval: null,
+        }),
+      ]);
     },
   );
 });
