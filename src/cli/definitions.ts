@@ -127,8 +127,10 @@ export const define = {
       .addOption(jsonOption()),
   'runs prune': () =>
     new Command('prune')
-      .description('delete the runs that started more than DAYS days ago')
+      .description('delete the finished runs that started more than DAYS days ago (asks first)')
       .requiredOption('--older-than <days>', 'age in days (0 deletes every finished run)')
+      .option('--dry-run', 'list the runs it would delete, and delete nothing')
+      .option('--yes', 'delete without asking (needed where nobody can be asked: scripts, --json)')
       .addOption(userOption())
       .addOption(jsonOption()),
   'approvals list': () =>

@@ -377,20 +377,32 @@ export class RunRepository {
    * neither is pruned.
    */
   async prune(userId: string, before: string): Promise<string[]> {
+    const rows = await this.database.query((db) =>
+      db.delete(this.runs).where(this.prunableWhere(userId, before)).returning({ id: this.runs.id }),
+    );
+    return rows.map((r) => r.id);
+  }
+
+  /** What `prune` would delete now, oldest first (to ask first, or for a dry run). */
+  async prunable(userId: string, before: string): Promise<string[]> {
     const runs = this.runs;
     const rows = await this.database.query((db) =>
       db
-        .delete(runs)
-        .where(
-          and(
-            eq(runs.userId, userId),
-            lt(runs.startedAt, before),
-            notInArray(runs.status, ['running', 'queued']),
-          ),
-        )
-        .returning({ id: runs.id }),
+        .select({ id: runs.id })
+        .from(runs)
+        .where(this.prunableWhere(userId, before))
+        .orderBy(asc(runs.startedAt)),
     );
     return rows.map((r) => r.id);
+  }
+
+  private prunableWhere(userId: string, before: string) {
+    const runs = this.runs;
+    return and(
+      eq(runs.userId, userId),
+      lt(runs.startedAt, before),
+      notInArray(runs.status, ['running', 'queued']),
+    );
   }
 
   async steps(runId: string): Promise<RunStepRow[]> {

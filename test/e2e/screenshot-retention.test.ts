@@ -56,7 +56,7 @@ describe('screenshots kept with a run', () => {
 
     await runGagent(['runs', 'delete', String(events(first.stdout)[0]?.runId)], env);
     expect((await dbRows(env)).rows.step_artifacts).toBe(3);
-    await runGagent(['runs', 'prune', '--older-than', '0'], env);
+    await runGagent(['runs', 'prune', '--older-than', '0', '--yes'], env);
     expect((await dbRows(env)).rows).toMatchObject({ runs: 0, run_steps: 0, step_artifacts: 0 });
   });
 

@@ -21,7 +21,7 @@ import { cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { startComposioWorld } from '../helpers/composio-env.js';
 import { events, isGrounding, modelEnv, reply, startScriptedModel } from '../helpers/scripted-run.js';
 import { recordConnection } from '../helpers/store.js';
-import { runInTerminal } from '../helpers/terminal.js';
+import { runInTerminal, startInTmux } from '../helpers/terminal.js';
 
 const cleanups = cleanupAfterEach();
 const { later } = cleanups;
@@ -230,9 +230,9 @@ describe('runs belong to their user', () => {
     expect((await runGagent(['runs', 'show', runId, '--user', 'bob'], cliEnv(home))).code).toBe(2);
     expect((await runGagent(['runs', 'delete', runId], bob)).code).toBe(2);
     expect(JSON.parse((await runGagent(['runs', 'list'], bob)).stdout).runs).toEqual([]);
-    expect(JSON.parse((await runGagent(['runs', 'prune', '--older-than', '0'], bob)).stdout).deleted).toEqual(
-      [],
-    );
+    expect(
+      JSON.parse((await runGagent(['runs', 'prune', '--older-than', '0', '--yes'], bob)).stdout).deleted,
+    ).toEqual([]);
     // Alice still has it, finds it by prefix, and can delete it.
     const mine = await runGagent(['runs', 'show', runId.slice(0, 10), '--user', 'alice'], cliEnv(home));
     expect(JSON.parse(mine.stdout).run).toMatchObject({ id: runId, task: 'alice private task' });
@@ -250,8 +250,20 @@ describe('runs belong to their user', () => {
     expect(JSON.parse((await runGagent(['runs', 'prune', '--older-than', '1'], env)).stdout).deleted).toEqual(
       [],
     );
-    const pruned = JSON.parse((await runGagent(['runs', 'prune', '--older-than', '0'], env)).stdout);
-    expect(pruned.deleted).toHaveLength(2);
+    // Not told to, and nobody to ask: nothing is deleted.
+    const unasked = await runGagent(['runs', 'prune', '--older-than', '0'], env);
+    expect([unasked.code, unasked.stdout, unasked.stderr.trim()]).toEqual([
+      2,
+      '',
+      'gagent: runs prune would delete 2 runs of singleton that started more than 0 days ago, with their steps and screenshots, and was not told to. Add --yes to delete them, or --dry-run to list them first.',
+    ]);
+    const dry = JSON.parse(
+      (await runGagent(['runs', 'prune', '--older-than', '0', '--dry-run'], env)).stdout,
+    );
+    expect([dry.dryRun, dry.wouldDelete.length]).toEqual([true, 2]);
+    expect(JSON.parse((await runGagent(['runs', 'list'], env)).stdout).runs).toHaveLength(2);
+    const pruned = JSON.parse((await runGagent(['runs', 'prune', '--older-than', '0', '--yes'], env)).stdout);
+    expect(pruned.deleted).toEqual(dry.wouldDelete);
     expect(JSON.parse((await runGagent(['debug', 'db', '--json'], env)).stdout).rows).toMatchObject({
       runs: 0,
       run_steps: 0,
@@ -260,6 +272,38 @@ describe('runs belong to their user', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--older-than must be a number of days');
   });
+
+  it.skipIf(unavailable(['tmux'], 'the prune question test'))(
+    'at a terminal, prune asks before deleting; runs list has a header row',
+    async () => {
+      const main = later(await startScriptedModel([reply('agent.done()')]));
+      const env = cliEnv(tempHome(), modelEnv(main));
+      expect((await runGagent(['run', 'one', '--controller', 'none', '--no-reflection'], env)).code).toBe(0);
+      const listed = (await runInTerminal(['runs', 'list'], env)).output.split(/\r?\n/);
+      expect(listed[0]).toMatch(/^RUN\s+STARTED\s+STATUS\s+USER\s+WORKER\s+TASK$/);
+      expect(listed[1]).toMatch(
+        /^run_\w+\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\s+done\s+singleton\s+\S+:\d+\s+one$/,
+      );
+      for (const [answer, expected] of [
+        ['n', 'EXIT=1'],
+        ['y', 'EXIT=0'],
+      ] as const) {
+        const tmux = startInTmux(['runs', 'prune', '--older-than', '0'], env);
+        cleanups.push(() => tmux.close());
+        await tmux.until(
+          /Delete 1 run of singleton that started more than 0 days ago, with their steps and screenshots\? \[y\/N\]/,
+        );
+        tmux.keys(answer, 'Enter');
+        const screen = await tmux.until(/EXIT=\d+/);
+        expect(screen).toContain(expected);
+        expect(screen).toContain(
+          answer === 'n' ? 'Nothing was deleted.' : 'Deleted 1 run of singleton older than 0 days.',
+        );
+        const left = JSON.parse((await runGagent(['runs', 'list'], env)).stdout).runs;
+        expect(left).toHaveLength(answer === 'n' ? 1 : 0);
+      }
+    },
+  );
 
   it('history keeps gagent’s own secrets redacted', async () => {
     const main = later(

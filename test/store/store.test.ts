@@ -449,7 +449,9 @@ describe('the SQLite file', () => {
     // Writers too: on a brand-new file two of them asking to switch it to WAL at once used to
     // get "database is locked" (SQLite refuses one without waiting).
     const writers = await Promise.all(
-      Array.from({ length: 8 }, () => runGagent(['runs', 'prune', '--older-than', '0', '--json'], env)),
+      Array.from({ length: 8 }, () =>
+        runGagent(['runs', 'prune', '--older-than', '0', '--yes', '--json'], env),
+      ),
     );
     expect(writers.map((r) => r.stderr)).toEqual(Array(8).fill(''));
     const results = await Promise.all(

@@ -2,10 +2,11 @@
 import { planIntent } from '../../agent/plan-sections.js';
 import { reflectionVerdict, VERDICT_WORDS } from '../../agent/reflection.js';
 import { NotFoundError, UsageError } from '../../errors.js';
-import { formatSize, oneLine } from '../../format.js';
+import { formatColumns, formatSize, oneLine } from '../../format.js';
 import { describeAction, describeApproval, describeOutcome } from '../../report/describe-step.js';
 import { reapAbandonedRuns } from '../../runner/liveness.js';
 import type { RunRow, RunStepRow } from '../../store/runs.js';
+import { canAsk, confirm } from '../confirm.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
 import { decimalFlag, wholeNumberFlag } from '../number-flags.js';
@@ -56,12 +57,17 @@ export const runsListCommand: CommandHandler<OptionsOf<'runs list'>> = async (ct
   ctx.output.result({ runs: runs.map(runJson) }, () =>
     runs.length === 0
       ? 'No runs yet. Start one with: gagent run "<task>"'
-      : runs
-          .map(
-            (r) =>
-              `${r.id}  ${r.startedAt.slice(0, 19).replace('T', ' ')}  ${r.status.padEnd(11)} ${r.userId.padEnd(12)} ${oneLine(r.task, 60)}${r.host ? `  (${r.host}:${r.pid})` : ''}`,
-          )
-          .join('\n'),
+      : formatColumns(
+          ['RUN', 'STARTED', 'STATUS', 'USER', 'WORKER', 'TASK'],
+          runs.map((r) => [
+            r.id,
+            r.startedAt.slice(0, 19).replace('T', ' '),
+            r.status,
+            r.userId,
+            r.host ? `${r.host}:${r.pid}` : '-',
+            oneLine(r.task, 60),
+          ]),
+        ),
   );
   return 0;
 };
@@ -167,14 +173,38 @@ function parseDays(raw: unknown): number {
   });
 }
 
+const runCount = (n: number) => `${n} run${n === 1 ? '' : 's'}`;
+const dayCount = (n: number) => `${n} day${n === 1 ? '' : 's'}`;
+
+/** Deletes for good, so it asks first (a person at a terminal) or needs --yes; --dry-run only lists. */
 export const runsPruneCommand: CommandHandler<OptionsOf<'runs prune'>> = async (ctx, _args, options) => {
   const days = parseDays(options.olderThan);
+  const user = ctx.config.user;
   const before = new Date(Date.now() - days * 86_400_000).toISOString();
-  const deleted = await (await ctx.store()).runs.prune(ctx.config.user, before);
+  const store = await ctx.store();
+  const candidates = await store.runs.prunable(user, before);
+  const what = `${runCount(candidates.length)} of ${user} that started more than ${dayCount(days)} ago`;
+  if (options.dryRun) {
+    ctx.output.result({ user, olderThanDays: days, dryRun: true, wouldDelete: candidates }, () =>
+      [`Would delete ${what}${candidates.length ? ':' : '.'}`, ...candidates].join('\n'),
+    );
+    return 0;
+  }
+  if (candidates.length > 0 && !options.yes) {
+    if (!canAsk(ctx))
+      throw new UsageError(
+        `runs prune would delete ${what}, with their steps and screenshots, and was not told to.`,
+        'Add --yes to delete them, or --dry-run to list them first.',
+      );
+    if (!(await confirm(ctx, `Delete ${what}, with their steps and screenshots?`))) {
+      ctx.output.info('Nothing was deleted.');
+      return 1;
+    }
+  }
+  const deleted = await store.runs.prune(user, before);
   ctx.output.result(
-    { user: ctx.config.user, olderThanDays: days, deleted },
-    () =>
-      `Deleted ${deleted.length} run${deleted.length === 1 ? '' : 's'} of ${ctx.config.user} older than ${days} day${days === 1 ? '' : 's'}.`,
+    { user, olderThanDays: days, deleted },
+    () => `Deleted ${runCount(deleted.length)} of ${user} older than ${dayCount(days)}.`,
   );
   return 0;
 };
