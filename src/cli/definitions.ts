@@ -61,6 +61,7 @@ export const define = {
       .option('--no-mcp', 'use no connected accounts; GUI only')
       .option('--yes', 'approve every MCP tool call without asking')
       .option('--submit', 'queue the run for a gagent worker on this database instead of running it here')
+      .option('--wait', 'with --submit: follow the run until it ends, and exit with its exit code')
       .option(
         '--retries <n>',
         'with --submit: start it again (up to n times, default 0) if its worker dies mid-run',

@@ -116,7 +116,14 @@ export class HistoryWriter {
         owned = await store.runs.saveReflection(event.runId, event.step, event.text, owner);
         break;
       case 'run_finished':
-        owned = await store.runs.finish(event.runId, STATUS[event.status], event.summary, event.at, owner);
+        owned = await store.runs.finish(
+          event.runId,
+          STATUS[event.status],
+          event.summary,
+          event.at,
+          owner,
+          event.exitCode,
+        );
         break;
       default:
         return;

@@ -184,7 +184,7 @@ export class RunRepository {
     await this.database.query((db) =>
       db
         .update(runs)
-        .set({ status: 'interrupted', summary, finishedAt })
+        .set({ status: 'interrupted', summary, finishedAt, exitCode: 130 })
         .where(and(inArray(runs.id, ids), eq(runs.status, 'running'))),
     );
   }
@@ -262,12 +262,13 @@ export class RunRepository {
     summary: string | null,
     finishedAt: string,
     owner: RunOwner,
+    exitCode: number | null = null,
   ): Promise<boolean> {
     const runs = this.runs;
     const written = await this.database.query((db) =>
       db
         .update(runs)
-        .set({ status, summary, finishedAt })
+        .set({ status, summary, finishedAt, exitCode })
         .where(this.ownedBy(id, owner))
         .returning({ id: runs.id }),
     );
@@ -330,6 +331,7 @@ export class RunRepository {
           status: 'cancelled',
           cancelRequestedAt: at,
           finishedAt: at,
+          exitCode: 130,
           summary: 'Cancelled before it started (gagent runs cancel).',
         })
         .where(and(mine, eq(runs.status, 'queued')))

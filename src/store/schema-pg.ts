@@ -29,4 +29,5 @@ export const {
   runSteps,
   stepArtifacts,
   toolApprovals,
+  workers,
 } = tables;

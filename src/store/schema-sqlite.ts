@@ -44,4 +44,5 @@ export const {
   runSteps,
   stepArtifacts,
   toolApprovals,
+  workers,
 } = tables;

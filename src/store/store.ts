@@ -13,6 +13,7 @@ import { PendingRepository } from './pending.js';
 import { RunRepository } from './runs.js';
 import { SyncRepository } from './sync.js';
 import type { Tables } from './tables.js';
+import { WorkerRepository } from './workers.js';
 
 const TABLES = {
   users: 'users',
@@ -25,6 +26,7 @@ const TABLES = {
   run_steps: 'runSteps',
   tool_approvals: 'toolApprovals',
   step_artifacts: 'stepArtifacts',
+  workers: 'workers',
 } as const satisfies Record<string, keyof Tables>;
 
 export type TableName = keyof typeof TABLES;
@@ -36,6 +38,7 @@ export class Store {
   readonly runs: RunRepository;
   readonly approvals: ApprovalRepository;
   readonly artifacts: ArtifactRepository;
+  readonly workers: WorkerRepository;
 
   private constructor(private readonly database: Database) {
     this.accounts = new AccountRepository(database);
@@ -44,6 +47,7 @@ export class Store {
     this.runs = new RunRepository(database);
     this.approvals = new ApprovalRepository(database);
     this.artifacts = new ArtifactRepository(database);
+    this.workers = new WorkerRepository(database);
   }
 
   /** Opens (and migrates) the database: a SQLite file path, or a location from the config. */

@@ -137,6 +137,8 @@ export function defineTables(k: DialectKit) {
       owner: text('owner'),
       /** Someone asked for the run to stop after its current step (gagent runs cancel). */
       cancelRequestedAt: text('cancel_requested_at'),
+      /** The exit code `gagent run` gave or would have given (a submitted run's, for run --wait). */
+      exitCode: integer('exit_code'),
       /** Refreshed while the run is alive; a stale one means its process died on another machine. */
       heartbeatAt: text('heartbeat_at'),
       /** A submitted run (gagent run --submit, the API): when it was queued, and how to run it. */
@@ -212,6 +214,18 @@ export function defineTables(k: DialectKit) {
     (t) => [primaryKey({ columns: [t.userId, t.server, t.tool] })],
   );
 
+  /**
+   * The gagent worker processes on this database, each seen every few seconds while it runs (so
+   * `gagent run --submit` can say when nobody will take the run). Not users' data: no user id.
+   */
+  const workers = table('workers', {
+    id: text('id').primaryKey(),
+    host: text('host').notNull(),
+    pid: integer('pid').notNull(),
+    startedAt: text('started_at').notNull(),
+    seenAt: text('seen_at').notNull(),
+  });
+
   return {
     users,
     authConfigs,
@@ -223,6 +237,7 @@ export function defineTables(k: DialectKit) {
     runSteps,
     stepArtifacts,
     toolApprovals,
+    workers,
   };
 }
 

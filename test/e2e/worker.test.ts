@@ -344,6 +344,44 @@ describe('gagent run --submit', () => {
     expect(rows.runs).toBe(0);
   });
 
+  it('says when no worker has been seen, and --wait follows the run to its end with its exit code', async () => {
+    const db = await database('sqlite');
+    const fake = await model((request) =>
+      request.text.includes('give up')
+        ? reply('agent.fail()', 'Impossible.')
+        : reply('agent.wait(0.1)', 'Wait.'),
+    );
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const alone = await runGagent(['run', 'nobody takes it', '--submit', '--controller', 'none'], env);
+    expect(alone.stderr).toContain(
+      'gagent: warning: no gagent worker has been seen on this database for a minute: the run waits in the queue until one starts (gagent worker).',
+    );
+    const misuse = await runGagent(['run', 'x', '--wait'], env);
+    expect([misuse.code, misuse.stderr.trim()]).toEqual([
+      2,
+      'gagent: --wait follows a submitted run: a run here is followed anyway. Add --submit, or leave --wait out.',
+    ]);
+    const w = worker(env, 1);
+    await w.waitFor(/gagent worker w_[0-9a-f]+ \(.*:\d+\) on /);
+    const followed = await runGagent(
+      ['run', 'give up', '--submit', '--wait', '--controller', 'none', '--no-reflection', '--json'],
+      env,
+    );
+    expect(followed.stderr).toBe('');
+    expect(followed.code).toBe(5);
+    const lines = followed.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.type)).toEqual(['run_queued', 'run_claimed', 'step', 'run_finished']);
+    expect(lines.at(-1)).toMatchObject({ status: 'failed', exitCode: 5 });
+    // The worker's stop takes its presence with it: the next submit warns again.
+    w.child.kill('SIGTERM');
+    await w.done;
+    const after = await runGagent(['run', 'later', '--submit', '--controller', 'none'], env);
+    expect(after.stderr).toContain('no gagent worker has been seen');
+  });
+
   it('carries every run flag to the worker, the grounding model included', async () => {
     const db = await database('sqlite');
     const env = cliEnv(db.home);

@@ -23,6 +23,7 @@ const run: RunRow = {
   pidScope: null,
   owner: null,
   cancelRequestedAt: null,
+  exitCode: 0,
   heartbeatAt: null,
   queuedAt: null,
   options: null,

@@ -12,6 +12,7 @@ import { checkRunRequest } from '../../runner/run-request.js';
 import { newRunId } from '../../runner/run-task.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
+import { followRun } from '../follow-run.js';
 import { keepHeapNearLiveSize } from '../heap.js';
 import { wholeNumberFlag } from '../number-flags.js';
 import { executeRun, parseMaxSteps, parseStartUrl, parseTask, submitRun } from '../run-execution.js';
@@ -54,20 +55,37 @@ function parseRetries(raw: unknown): number {
   return wholeNumberFlag(raw, '--retries', { min: 0, max: 5, fallback: 0 });
 }
 
-/** --submit: the run is queued for a worker (gagent worker), on this database. */
-async function submit(ctx: CommandContext, request: RunRequest): Promise<number> {
-  const runId = await submitRun(await ctx.store(), ctx.config.user, request);
-  ctx.output.result(
-    { runId, user: ctx.config.user, status: 'queued' },
-    () =>
-      `Queued ${runId} for ${ctx.config.user}; a gagent worker on this database will run it (gagent runs show ${runId}).`,
-  );
-  return 0;
+/** How long a worker may go unseen before a submit says nobody may take the run. */
+const WORKER_SEEN_WITHIN_MS = 60_000;
+
+/** --submit: the run is queued for a worker (gagent worker), on this database; --wait follows it. */
+async function submit(ctx: CommandContext, request: RunRequest, wait: boolean): Promise<number> {
+  const store = await ctx.store();
+  const runId = await submitRun(store, ctx.config.user, request);
+  const seen = await store.workers.lastSeen();
+  if (!seen || Date.parse(seen) < Date.now() - WORKER_SEEN_WITHIN_MS)
+    ctx.output.warn(
+      'no gagent worker has been seen on this database for a minute: the run waits in the queue until one starts (gagent worker).',
+    );
+  const queued = { runId, user: ctx.config.user, status: 'queued' };
+  if (wait && ctx.output.json) ctx.output.jsonLine({ type: 'run_queued', ...queued });
+  else
+    ctx.output.result(
+      queued,
+      () =>
+        `Queued ${runId} for ${ctx.config.user}; a gagent worker on this database will run it (gagent runs show ${runId}).`,
+    );
+  return wait ? followRun(ctx, store, runId) : 0;
 }
 
 export const runCommand: CommandHandler<OptionsOf<'run'>> = async (ctx, args, options) => {
   const request = runRequest(parseTask(args[0]), options);
-  if (options.submit) return submit(ctx, checkRunRequest(request));
+  if (options.wait && !options.submit)
+    throw new UsageError(
+      '--wait follows a submitted run: a run here is followed anyway.',
+      'Add --submit, or leave --wait out.',
+    );
+  if (options.submit) return submit(ctx, checkRunRequest(request), options.wait === true);
   if (options.retries !== undefined)
     throw new UsageError(
       '--retries only applies to a submitted run: a run here ends with its process.',

@@ -6,6 +6,7 @@
  * heartbeat check). The first SIGTERM or Ctrl+C stops taking runs and lets each run finish the
  * step it is on; a second one ends the process at once.
  */
+import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig } from '../../config.js';
 import type { RunRequest } from '../../domain/run.js';
@@ -85,7 +86,10 @@ async function carryOut(
     // The run never started (a bad request or configuration): it ends here, with why.
     const message =
       err instanceof GagentError ? [err.message, err.hint].filter(Boolean).join(' ') : errorMessage(err);
-    await store.runs.finish(row.id, 'error', message, new Date().toISOString(), owner).catch(() => {});
+    const exitCode = err instanceof GagentError ? err.exitCode : 1;
+    await store.runs
+      .finish(row.id, 'error', message, new Date().toISOString(), owner, exitCode)
+      .catch(() => {});
     say({ type: 'run_finished', runId: row.id, status: 'error', message }, `${row.id}: error — ${message}`);
   }
 }
@@ -95,12 +99,21 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   keepHeapNearLiveSize();
   const store = await ctx.store();
   const me = thisProcess();
+  // Seen on the database while it runs, so `gagent run --submit` can tell whether anyone will take a run.
+  const presence = {
+    id: `w_${randomBytes(6).toString('hex')}`,
+    host: me.host,
+    pid: me.pid,
+    startedAt: new Date().toISOString(),
+  };
+  const name = `${presence.id} (${me.host}:${me.pid})`;
+  await store.workers.seen(presence, presence.startedAt);
   if (!ctx.config.model)
     ctx.output.warn(
       'no GAGENT_MODEL is set here: a submitted run that names no model will end as an error. Set GAGENT_MODEL (and its key) for this worker.',
     );
   ctx.output.info(
-    `gagent worker ${me.host}:${me.pid} on ${store.location}: up to ${concurrency} run${concurrency === 1 ? '' : 's'} at once (Ctrl+C or SIGTERM stops it after the current steps)`,
+    `gagent worker ${name} on ${store.location}: up to ${concurrency} run${concurrency === 1 ? '' : 's'} at once (Ctrl+C or SIGTERM stops it after the current steps)`,
   );
   const active = new Set<Promise<void>>();
   // An announcement that comes while the worker is busy claiming is remembered, not lost.
@@ -127,6 +140,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
           break;
         }
         await reapAbandonedRuns(store);
+        await store.workers.seen(presence, new Date().toISOString());
         reapedAt = Date.now();
       }
       claimed =
@@ -166,7 +180,8 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   }
   await stopListening();
   await Promise.allSettled(active);
+  await store.workers.gone(presence.id).catch(() => {});
   if (replaced.signal.aborted) throw databaseReplacedError(store);
-  ctx.output.info(`gagent worker ${me.host}:${me.pid} stopped`);
+  ctx.output.info(`gagent worker ${name} stopped`);
   return 0;
 };
