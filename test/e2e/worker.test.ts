@@ -3,14 +3,16 @@
  * are carried out by two worker processes, each exactly once; a worker killed mid-run leaves its
  * run marked, not running forever; a worker told to stop lets the step in progress finish.
  */
+import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import Sqlite from 'better-sqlite3';
 import { describe, expect, inject, it } from 'vitest';
 import { Store } from '../../src/store/store.js';
 import { type FakeModelServer, startOpenAIFake } from '../fakes/model/scripted-server.js';
+import { unavailable } from '../helpers/binaries.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
-import { cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
+import { BIN, cliEnv, runGagent, type SpawnedCli, spawnGagent, tempHome } from '../helpers/cli.js';
 import { freshPgDatabase } from '../helpers/postgres.js';
 import { generatorRequests, modelEnv, reply } from '../helpers/scripted-run.js';
 import { until } from '../helpers/until.js';
@@ -305,6 +307,72 @@ describe('workers on a SQLite file others write to', () => {
     expect(shown.summary).toContain('is not one gagent can run');
     expect(w.child.exitCode).toBeNull();
   });
+});
+
+/** Root can make PID namespaces (unshare); elsewhere the test is skipped, never under CI. */
+const noPidNamespaces = (() => {
+  if (unavailable(['unshare'], 'the PID namespace test')) return true;
+  const made = spawnSync('unshare', ['--pid', '--fork', '--mount-proc', 'true']).status === 0;
+  if (made) return false;
+  if (process.env.CI)
+    throw new Error('CI is set, and the PID namespace test needs unshare --pid, which failed (run as root).');
+  console.log('skipping the PID namespace test: unshare --pid is not allowed here');
+  return true;
+})();
+
+describe.skipIf(noPidNamespaces)('workers in separate PID namespaces on one host', () => {
+  it("never take each other's live runs for dead", async () => {
+    const db = await database('sqlite');
+    const fake = await model(() => reply('agent.wait(0.2)', 'Keep waiting.'));
+    const env = cliEnv(db.home, { ...modelEnv(fake), ...db.extra });
+    const runId = await submit(env, 'long and alive', ['--max-steps', '500']);
+    // A worker in a PID namespace of its own (a container on host networking, same host name),
+    // whose pid there is one no process has here: a pid check would call it dead.
+    let target = 500;
+    while (fs.existsSync(`/proc/${target}`)) target += 1;
+    const inside = spawn(
+      'unshare',
+      [
+        '--pid',
+        '--fork',
+        '--mount-proc',
+        '--kill-child',
+        'sh',
+        '-c',
+        // Use up the namespace's pids below the target, then start the worker (not as pid 1).
+        'while [ "$(sh -c \'echo $$\')" -lt "$TARGET_PID" ]; do :; done; "$0" "$@"',
+        process.execPath,
+        BIN,
+        'worker',
+        '--json',
+      ],
+      { env: { ...env, TARGET_PID: String(target - 2) }, stdio: 'ignore' },
+    );
+    cleanups.push(async () => {
+      inside.kill('SIGKILL');
+      await new Promise((resolve) =>
+        inside.exitCode !== null ? resolve(null) : inside.once('exit', resolve),
+      );
+    });
+    const store = await db.open();
+    cleanups.push(() => store.close());
+    const claimed = await until(async () => {
+      const row = await store.runs.get('singleton', runId);
+      return row?.status === 'running' ? row : undefined;
+    });
+    expect(claimed.pid).not.toBe(inside.pid);
+    expect(fs.existsSync(`/proc/${claimed.pid}`)).toBe(false);
+    // A worker here, on the same host name, looks for dead runs at once and every 5 s after: two looks.
+    const outside = worker(env, 1);
+    await outside.waitFor(/gagent worker .* on /);
+    const before = (await store.runs.steps(runId)).length;
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const row = await store.runs.get('singleton', runId);
+    expect(row?.status).toBe('running');
+    expect((await store.runs.steps(runId)).length).toBeGreaterThan(before);
+    expect(await runGagent(['runs', 'cancel', runId], env).then((r) => r.code)).toBe(0);
+    expect((await runReaching(store, runId, 'cancelled')).status).toBe('cancelled');
+  }, 60_000);
 });
 
 describe('gagent worker without a model of its own', () => {
