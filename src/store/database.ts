@@ -38,6 +38,11 @@ export interface Database {
    * by another): what it writes from then on, nobody will read. Always false on PostgreSQL.
    */
   replacedOnDisk(): boolean;
+  /**
+   * Gives back the room kept beside a SQLite database for recording how a run ended, once its disk
+   * is full (the next open keeps it again). Nothing on PostgreSQL: the disk is the server's.
+   */
+  freeReserve(): void;
   /** The schema version this database is at. */
   schemaVersion(): Promise<number>;
   /** The database engine and its version ("SQLite 3.50.2", "PostgreSQL 15.14"). */

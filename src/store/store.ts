@@ -73,6 +73,11 @@ export class Store {
     return this.database.replacedOnDisk();
   }
 
+  /** The disk is full: gives back the room kept for recording how a run ended (see Database). */
+  freeReserve(): void {
+    this.database.freeReserve();
+  }
+
   schemaVersion(): Promise<number> {
     return this.database.schemaVersion();
   }
