@@ -96,6 +96,8 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
     ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
   );
   const owner = run.owner ?? newAttempt();
+  // A worker's room for a full disk, freed by an earlier run, is kept again once there is space.
+  store.keepReserve();
   const silent = new AbortController();
   const history = new HistoryWriter({
     store,

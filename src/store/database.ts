@@ -39,9 +39,11 @@ export interface Database {
    */
   replacedOnDisk(): boolean;
   /**
-   * Gives back the room kept beside a SQLite database for recording how a run ended, once its disk
-   * is full (the next open keeps it again). Nothing on PostgreSQL: the disk is the server's.
+   * Keeps room beside a SQLite database for recording how a run ended on a full disk (made at
+   * open; made again by a long-lived process before each run, once there is space), and gives it
+   * back when the disk is full. Nothing on PostgreSQL: the disk is the server's.
    */
+  keepReserve(): void;
   freeReserve(): void;
   /** The schema version this database is at. */
   schemaVersion(): Promise<number>;

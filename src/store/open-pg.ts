@@ -127,9 +127,11 @@ class PgDatabase implements Database {
     return false;
   }
 
-  freeReserve(): void {
+  keepReserve(): void {
     // The disk is the server's: nothing of it is kept back here.
   }
+
+  freeReserve(): void {}
 
   async announceRunQueued(): Promise<void> {
     await this.pool.query(`NOTIFY ${RUN_QUEUED_CHANNEL}`).catch(() => {});

@@ -171,6 +171,10 @@ class SqliteDatabase implements Database {
     return !now || now.dev !== this.opened.dev || now.ino !== this.opened.ino;
   }
 
+  keepReserve(): void {
+    keepReserve(this.location);
+  }
+
   freeReserve(): void {
     freeReserve(this.location);
   }

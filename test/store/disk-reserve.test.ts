@@ -11,13 +11,17 @@ import { Store } from '../../src/store/store.js';
 import { tempDir } from '../helpers/temp.js';
 
 describe('the room kept beside a SQLite database', () => {
-  it('is made at open (0600, full size), given back when asked, and made again at the next open', async () => {
+  it('is made at open (0600, full size), given back when asked, and made again when asked or at the next open', async () => {
     const file = path.join(tempDir('gagent-reserve-'), 'gagent.db');
     const store = await Store.open(file);
     const kept = fs.statSync(reserveFile(file));
     expect([kept.size, kept.mode & 0o777]).toEqual([RESERVE_BYTES, 0o600]);
     store.freeReserve();
     expect(fs.existsSync(reserveFile(file))).toBe(false);
+    store.freeReserve();
+    // A process that stays (a worker) keeps it again before its next run.
+    store.keepReserve();
+    expect(fs.statSync(reserveFile(file)).size).toBe(RESERVE_BYTES);
     store.freeReserve();
     await store.close();
 
