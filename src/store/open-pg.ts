@@ -127,10 +127,8 @@ class PgDatabase implements Database {
     return false;
   }
 
-  keepReserve(): void {
-    // The disk is the server's: nothing of it is kept back here.
-  }
-
+  // The disk is the server's: nothing of it is kept back here.
+  keepReserve(): void {}
   freeReserve(): void {}
 
   async announceRunQueued(): Promise<void> {
