@@ -50,6 +50,11 @@ export interface AgentDeps {
   modelTimeoutMs?: number;
   /** Waited for before the first step asks the model (MCP servers about to be ready, bounded). */
   firstStepReady?(): Promise<void>;
+  /**
+   * Waited for before a step's action is done: resolves once what the run recorded so far is
+   * saved, throws when it cannot be (nothing acts unrecorded).
+   */
+  beforeAction?(): Promise<void>;
 }
 
 export interface StepResult {
@@ -181,6 +186,7 @@ export class Agent {
       const action = decision.action;
       const call: ActionCall = { name: action.name, args: withoutDefaults(action, decision.args) };
       this.deps.observer?.onPlan?.(action.kind, decision.plan, call);
+      await this.deps.beforeAction?.();
 
       if (action.kind === 'mcp') {
         const { outcome, approval } = await this.runMcp(step, action, decision.args, signal);

@@ -1,7 +1,8 @@
 /**
  * One run, as `gagent run` and `gagent worker` both carry it out: its event bus, the history
  * writer on it, the services the runner needs from the command (the HTTP stack, the account check
- * with Composio), and the history flushed before the database closes.
+ * with Composio), and the history flushed before the database closes. A run whose history can no
+ * longer be saved stops before its next action, wherever it runs (exit 1, status error).
  */
 import type { AskApproval } from '../agent/approval.js';
 import type { RunRequest } from '../domain/run.js';
@@ -78,8 +79,8 @@ export interface RunExecution {
   /** The attempt that claimed the run (a worker's); a run started here is a new attempt. */
   owner?: RunOwner;
   /**
-   * Nobody watches the run (a worker's): if its history or heartbeat can no longer be written it
-   * stops at the next step, since other workers would give it up for dead and may start it again.
+   * Nobody watches the run (a worker's): if its heartbeat can no longer be written it stops at the
+   * next step, since other workers would give it up for dead and may start it again.
    */
   unattended?: boolean;
   /** Asks a person to approve a tool; without it, a tool that needs approval is denied. */
@@ -95,23 +96,22 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
     ctx.output.warn(`part of the run's output failed and was skipped from then on: ${errorMessage(err)}`),
   );
   const owner = run.owner ?? newAttempt();
-  const lost = new AbortController();
-  const giveUp = (why: string) => {
-    if (!run.unattended || lost.signal.aborted) return;
-    ctx.output.warn(`the run stops: ${why}`);
-    lost.abort();
-  };
+  // A worker's room for a full disk, freed by an earlier run, is kept again once there is space.
+  store.keepReserve();
+  const silent = new AbortController();
   const history = new HistoryWriter({
     store,
     redactor: ctx.redactor,
     owner,
     warn: (message) => ctx.output.warn(message),
-    lost: () => giveUp('its history can no longer be saved'),
   });
   bus.subscribe(history.record);
-  const stopHeartbeat = startHeartbeat(store, run.runId, owner, () =>
-    giveUp('the database has not taken its heartbeat for 30 s'),
-  );
+  // Stopped with the run, however it ends: a run whose end could not be recorded then reads interrupted.
+  const stopHeartbeat = startHeartbeat(store, run.runId, owner, () => {
+    if (!run.unattended || silent.signal.aborted) return;
+    ctx.output.warn('the run stops: the database has not taken its heartbeat for 30 s');
+    silent.abort();
+  });
   await run.watch?.(bus);
   const services: RunServices = {
     fetch: ctx.http.fetch,
@@ -133,7 +133,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
         ask: run.ask,
         startUrl: request.url,
         signal: run.signal,
-        stop: run.stop ? AbortSignal.any([run.stop, lost.signal]) : lost.signal,
+        stop: run.stop ? AbortSignal.any([run.stop, silent.signal]) : silent.signal,
       },
       services,
       bus,

@@ -50,6 +50,8 @@ export interface AgentSetup {
   onPlan?(kind: StepKind, plan: string, action: ActionCall): void;
   /** Given each step's screenshot as it is taken (to keep it in the history). */
   onScreenshot?(step: number, shot: Screenshot): void;
+  /** Waited for before each action: throws when the run's history can no longer be saved. */
+  beforeAction?(): Promise<void>;
 }
 
 function platformName(controller: Controller): string {
@@ -122,6 +124,7 @@ export async function buildAgent(setup: AgentSetup): Promise<{ agent: Agent; act
     refreshActions,
     modelTimeoutMs: setup.modelTimeoutMs,
     firstStepReady: setup.firstStepReady,
+    beforeAction: setup.beforeAction,
     observer: {
       onScreenshot: setup.onScreenshot,
       onThinking: (phase) => bus.emit({ type: 'thinking', step: step(), phase }),

@@ -22,7 +22,7 @@ import type { RunEventBus } from './event-bus.js';
 import type { McpServerState, RunEndStatus } from './events.js';
 import { prepareModels } from './models.js';
 import { ScreenshotKeeper } from './screenshot-keeper.js';
-import { StepLoop } from './step-loop.js';
+import { historyLostEnd, StepLoop } from './step-loop.js';
 
 export interface RunOptions {
   task: string;
@@ -49,8 +49,11 @@ export interface RunServices {
   checkAccounts(signal: AbortSignal): Promise<string[]>;
   /** Resolves once the run's history written so far is in the database (its rows exist). */
   historyWritten(): Promise<void>;
-  /** Whether the history is no longer being kept (given up, or the run taken over): pictures stop too. */
-  historyLost?(): boolean;
+  /**
+   * Why the history is no longer being kept (given up, or the run taken over), null while it is:
+   * the run stops before its next action, and pictures stop too.
+   */
+  historyLost?(): string | null;
   /** Whether someone asked the run to stop (gagent runs cancel); asked between steps. */
   cancelRequested?(): Promise<boolean>;
 }
@@ -151,6 +154,7 @@ export async function runTask(
     maxSteps: options.maxSteps,
     signal: options.signal,
     settled: services.historyWritten,
+    historyLost: services.historyLost,
     stop: options.stop,
     cancelRequested: services.cancelRequested,
   });
@@ -232,6 +236,12 @@ export async function runTask(
       currentStep: () => loop.current,
       onPlan: (kind, plan, action) => loop.notePlan(kind, plan, action),
       onScreenshot: keeper ? (step, shot) => keeper?.keep(step, shot) : undefined,
+      // What was recorded during the step (the verdict on the last one) is saved before it acts.
+      beforeAction: async () => {
+        await services.historyWritten();
+        const why = services.historyLost?.() ?? null;
+        if (why !== null) throw new GagentError(historyLostEnd(loop.completed, why).summary);
+      },
     });
     agent = built.agent;
 

@@ -6,6 +6,7 @@
  */
 import { compressForHistory } from '../controllers/screenshot-scaling.js';
 import type { Screenshot } from '../controllers/types.js';
+import { diskFullCode } from '../store/db-errors.js';
 import type { Store } from '../store/store.js';
 
 /** Screenshots waiting to be compressed; beyond this (a host far slower than its steps) one is skipped. */
@@ -18,13 +19,8 @@ export interface ScreenshotKeeperOptions {
   warn(message: string): void;
   /** Resolves once the run's history so far is written: a picture is saved after its run's row. */
   historyWritten(): Promise<void>;
-  /** True once the run's history is no longer kept: a picture then belongs to no step of it. */
-  historyLost?(): boolean;
-}
-
-function isDiskFull(err: unknown): boolean {
-  const code = (err as { code?: unknown }).code;
-  return code === 'SQLITE_FULL' || code === 'ENOSPC';
+  /** Why the run's history is no longer kept (null while it is): a picture then belongs to no step of it. */
+  historyLost?(): string | null;
 }
 
 export class ScreenshotKeeper {
@@ -87,7 +83,7 @@ export class ScreenshotKeeper {
   private stop(err: unknown): void {
     if (this.stopped) return;
     this.stopped = true;
-    const why = isDiskFull(err)
+    const why = diskFullCode(err)
       ? 'the disk is full'
       : `a screenshot could not be saved (${err instanceof Error ? err.message : String(err)})`;
     this.options.warn(

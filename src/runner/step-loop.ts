@@ -1,7 +1,8 @@
 /**
  * The step loop of a run: one agent step after another until done (0), fail (5), the step limit
- * (6), or too many unusable replies in a row (1). Each step is announced and its result emitted;
- * a step still in progress when the run is stopped is recorded as interrupted.
+ * (6), too many unusable replies in a row (1), or a history that can no longer be saved (1: no
+ * step acts unrecorded). Each step is announced and its result emitted; a step still in progress
+ * when the run is stopped is recorded as interrupted.
  */
 import type { Agent } from '../agent/agent.js';
 import type { ActionCall, StepKind } from '../domain/run.js';
@@ -11,6 +12,15 @@ import type { RunEndStatus } from './events.js';
 
 /** Consecutive steps whose replies could not be used before the run gives up. */
 const MAX_FORMAT_FAILURES = 3;
+
+/** How a run whose history could not be saved ends (`why` from HistoryWriter.lost). */
+export function historyLostEnd(steps: number, why: string): LoopEnd {
+  return {
+    status: 'error',
+    exitCode: ExitCode.Failure,
+    summary: `The run stopped after ${steps} step${steps === 1 ? '' : 's'} because ${why}.`,
+  };
+}
 
 export interface LoopEnd {
   status: RunEndStatus;
@@ -38,6 +48,8 @@ export class StepLoop {
       signal: AbortSignal;
       /** Waits for what the step's events write (the history): a step shown is a step saved. */
       settled?: () => Promise<void>;
+      /** Why the history can no longer be saved (null while it can): the run then stops at once. */
+      historyLost?: () => string | null;
       /** Ends the run between steps (a worker asked to stop): the step in progress finishes first. */
       stop?: AbortSignal;
       /** Whether the run was cancelled (gagent runs cancel): asked before each step. */
@@ -59,6 +71,8 @@ export class StepLoop {
     let formatFailures = 0;
     for (let step = 0; step < this.options.maxSteps; step++) {
       if (this.options.signal.aborted) throw new InterruptedError();
+      const lost = this.lostEnd();
+      if (lost) return lost;
       if (this.options.stop?.aborted)
         return {
           status: 'interrupted',
@@ -89,6 +103,9 @@ export class StepLoop {
         mcp: result.mcp,
       });
       await this.options.settled?.();
+      // First: a step whose record was lost ends the run as an error, even one that called done().
+      const unsaved = this.lostEnd();
+      if (unsaved) return unsaved;
       if (result.status === 'done')
         return {
           status: 'done',
@@ -115,6 +132,11 @@ export class StepLoop {
       exitCode: ExitCode.MaxSteps,
       summary: `Stopped after ${this.options.maxSteps} steps without finishing; raise --max-steps to allow more.`,
     };
+  }
+
+  private lostEnd(): LoopEnd | null {
+    const why = this.options.historyLost?.() ?? null;
+    return why === null ? null : historyLostEnd(this.completed, why);
   }
 
   /** A cancel that cannot be read now (the database busy) is read again before the next step. */

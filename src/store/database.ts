@@ -38,6 +38,13 @@ export interface Database {
    * by another): what it writes from then on, nobody will read. Always false on PostgreSQL.
    */
   replacedOnDisk(): boolean;
+  /**
+   * Keeps room beside a SQLite database for recording how a run ended on a full disk (made at
+   * open; made again by a long-lived process before each run, once there is space), and gives it
+   * back when the disk is full. Nothing on PostgreSQL: the disk is the server's.
+   */
+  keepReserve(): void;
+  freeReserve(): void;
   /** The schema version this database is at. */
   schemaVersion(): Promise<number>;
   /** The database engine and its version ("SQLite 3.50.2", "PostgreSQL 15.14"). */

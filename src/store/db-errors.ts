@@ -33,9 +33,24 @@ export function isTransientDbError(err: unknown): boolean {
       (SQLITE_BUSY.has(code) || PG_TRANSIENT.test(code) || NETWORK_TRANSIENT.has(code))
     )
       return true;
-    if (e instanceof Error && /Connection terminated/i.test(e.message)) return true;
+    if (e instanceof Error && /Connection terminated|connection error and is not queryable/i.test(e.message))
+      return true;
   }
   return false;
+}
+
+const DISK_FULL = new Set(['SQLITE_FULL', 'ENOSPC', '53100']);
+
+/**
+ * The code saying the disk under the database is full (SQLite's, or the PostgreSQL server's: 53100
+ * disk_full), of the error or of one it wraps; null for any other error.
+ */
+export function diskFullCode(err: unknown): string | null {
+  for (let e = err, depth = 0; e && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string' && DISK_FULL.has(code)) return code;
+  }
+  return null;
 }
 
 /**

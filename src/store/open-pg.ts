@@ -127,6 +127,10 @@ class PgDatabase implements Database {
     return false;
   }
 
+  // The disk is the server's: nothing of it is kept back here.
+  keepReserve(): void {}
+  freeReserve(): void {}
+
   async announceRunQueued(): Promise<void> {
     await this.pool.query(`NOTIFY ${RUN_QUEUED_CHANNEL}`).catch(() => {});
   }
@@ -201,6 +205,10 @@ export async function openPostgres(url: string): Promise<Database> {
     allowExitOnIdle: true,
   });
   pool.on('error', () => {});
+  // The server ending a connection that a transaction holds between two statements is told to the
+  // client, not to a query: unheard, that would crash the process. The transaction's next statement
+  // fails instead ("not queryable"), and is tried again as any lost connection is.
+  pool.on('connect', (client) => client.on('error', () => {}));
   try {
     const client = await pool.connect();
     let version: string;

@@ -10,6 +10,7 @@ import { drizzle } from 'drizzle-orm/better-sqlite3';
 import { GagentError } from '../errors.js';
 import type { Database, Db } from './database.js';
 import { busyError, isBusyError } from './db-errors.js';
+import { freeReserve, keepReserve } from './disk-reserve.js';
 import { migrate, schemaVersion } from './migrate.js';
 import { announceByFile, queuedSignalFile, watchSignalFile } from './queued-signal-file.js';
 import { tables } from './schema-sqlite.js';
@@ -170,6 +171,14 @@ class SqliteDatabase implements Database {
     return !now || now.dev !== this.opened.dev || now.ino !== this.opened.ino;
   }
 
+  keepReserve(): void {
+    keepReserve(this.location);
+  }
+
+  freeReserve(): void {
+    freeReserve(this.location);
+  }
+
   async announceRunQueued(): Promise<void> {
     announceByFile(queuedSignalFile(this.location));
   }
@@ -249,5 +258,6 @@ export function openSqlite(file: string): Database {
       throw storageError(file, { ...(err as object), code: 'EACCES' });
     throw err;
   }
+  keepReserve(file);
   return new SqliteDatabase(sqlite, file, notices);
 }

@@ -77,6 +77,16 @@ export class Store {
     return this.database.replacedOnDisk();
   }
 
+  /** Keeps room for recording how a run ended on a full disk (see Database); best effort. */
+  keepReserve(): void {
+    this.database.keepReserve();
+  }
+
+  /** The disk is full: gives back the room kept for recording how a run ended. */
+  freeReserve(): void {
+    this.database.freeReserve();
+  }
+
   schemaVersion(): Promise<number> {
     return this.database.schemaVersion();
   }

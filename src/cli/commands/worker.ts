@@ -79,7 +79,13 @@ async function carryOut(
       unattended: true,
     });
     say(
-      { type: 'run_finished', runId: row.id, status: summary.status, exitCode: summary.exitCode },
+      {
+        type: 'run_finished',
+        runId: row.id,
+        status: summary.status,
+        exitCode: summary.exitCode,
+        summary: summary.summary,
+      },
       `${row.id}: ${summary.status} — ${summary.summary}`,
     );
   } catch (err) {
