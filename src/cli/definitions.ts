@@ -183,7 +183,10 @@ export const define = {
       .addOption(userOption())
       .addOption(jsonOption()),
   'debug db': () =>
-    new Command('db').description('database path, schema version and row counts').addOption(jsonOption()),
+    new Command('db')
+      .description("database path, schema version and the user's row counts")
+      .addOption(userOption())
+      .addOption(jsonOption()),
 };
 
 export type CommandPath = keyof typeof define;
