@@ -11,7 +11,7 @@ import { loadConfig } from '../../config.js';
 import type { RunRequest } from '../../domain/run.js';
 import { errorMessage, GagentError } from '../../errors.js';
 import { newAttempt, reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
-import { RunRequestSchema } from '../../runner/run-request.js';
+import { checkControllerUrl, RunRequestSchema } from '../../runner/run-request.js';
 import { databaseErrorMessage } from '../../store/db-errors.js';
 import type { RunOwner, RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
@@ -67,6 +67,7 @@ async function carryOut(
       throw new GagentError(
         `The submitted run ${row.id} is not one gagent can run: ${parsed.error.issues[0]?.message}.`,
       );
+    checkControllerUrl(parsed.data, ctx.config.allowedControllerUrls);
     const summary = await executeRun({
       ctx: runContext(ctx, row, parsed.data),
       runId: row.id,
@@ -94,6 +95,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   const concurrency = parseConcurrency(options.concurrency);
   keepHeapNearLiveSize();
   const store = await ctx.store();
+  void ctx.config.allowedControllerUrls; // a malformed GAGENT_CONTROLLER_URLS stops the worker before it takes a run
   const me = thisProcess();
   if (!ctx.config.model)
     ctx.output.warn(
