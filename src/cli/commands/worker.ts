@@ -95,7 +95,8 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   const concurrency = parseConcurrency(options.concurrency);
   keepHeapNearLiveSize();
   const store = await ctx.store();
-  void ctx.config.allowedControllerUrls; // a malformed GAGENT_CONTROLLER_URLS stops the worker before it takes a run
+  // Read now, so a malformed GAGENT_CONTROLLER_URLS stops the worker before it takes any run.
+  void ctx.config.allowedControllerUrls;
   const me = thisProcess();
   if (!ctx.config.model)
     ctx.output.warn(
