@@ -8,6 +8,11 @@
  */
 import path from 'node:path';
 import envPaths from 'env-paths';
+import {
+  type ControllerUrlPrefix,
+  controllerUrlPrefix,
+  parseControllerUrls,
+} from './config/controller-urls.js';
 import { type EnvMcpServer, parseMcpServers } from './config/mcp-servers.js';
 import { baseUrlVariable, keyVariable, MODEL_PROVIDERS } from './config/model-providers.js';
 import {
@@ -30,6 +35,7 @@ import { childEnvironment, envSecrets } from './config/secrets.js';
 import { UsageError } from './errors.js';
 import type { ProxySettings } from './http.js';
 
+export { type ControllerUrlPrefix, isAllowedControllerUrl } from './config/controller-urls.js';
 export { groundingCredentials, modelCredentials } from './config/endpoints.js';
 export { type EnvMcpServer, MCP_TRUST_LEVELS, type McpTrust } from './config/mcp-servers.js';
 export {
@@ -95,6 +101,11 @@ export interface Config {
   readonly keepScreenshots: ScreenshotRetention;
   readonly controller: ControllerName;
   readonly controllerUrl?: string;
+  /**
+   * The controller URLs a run submitted to serve or a worker may name: GAGENT_CONTROLLER_URLS, and
+   * this process's own GAGENT_CONTROLLER_URL (a run that names none goes there anyway).
+   */
+  readonly allowedControllerUrls: readonly ControllerUrlPrefix[];
   /** The X DISPLAY the local controller would use, if any. */
   readonly display?: string;
   /** A Wayland session is present (a browser can open even without DISPLAY). */
@@ -250,6 +261,14 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
   const controllerUrl = lazily(() =>
     httpUrl(nonEmpty(flags.controllerUrl) ?? nonEmpty(env.GAGENT_CONTROLLER_URL), '--controller-url'),
   );
+  const allowedControllerUrls = lazily(() => {
+    const own = nonEmpty(env.GAGENT_CONTROLLER_URL);
+    const ownPrefix = own ? controllerUrlPrefix(own) : null;
+    return [
+      ...parseControllerUrls(env.GAGENT_CONTROLLER_URLS, 'GAGENT_CONTROLLER_URLS'),
+      ...(ownPrefix ? [ownPrefix] : []),
+    ];
+  });
   const secrets = envSecrets(env);
 
   return {
@@ -299,6 +318,9 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     },
     get controllerUrl() {
       return controllerUrl();
+    },
+    get allowedControllerUrls() {
+      return allowedControllerUrls();
     },
     display: nonEmpty(env.DISPLAY),
     waylandDisplay: nonEmpty(env.WAYLAND_DISPLAY),

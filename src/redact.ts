@@ -12,10 +12,30 @@ export function isSecretName(name: string): boolean {
   return SECRET_NAME.test(lower);
 }
 
+/**
+ * Headers whose values are shown: they describe the request or name an account, and grant
+ * nothing. Any other header may carry a credential under a name no pattern foresees (X-Auth,
+ * X-Access-Key, X-Goog-Iap-Jwt), so its value is shown redacted and treated as a secret.
+ */
+const HARMLESS_HEADERS = new Set([
+  'accept',
+  'accept-language',
+  'content-type',
+  'user-agent',
+  'mcp-protocol-version',
+  'x-connected-account-id',
+  'x-auth-config-id',
+]);
+
+export function isHarmlessHeader(name: string): boolean {
+  return HARMLESS_HEADERS.has(name.trim().toLowerCase());
+}
+
+/** Every header value redacted but those of the few harmless headers. */
 export function redactHeaders(headers: Record<string, string> | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers ?? {})) {
-    out[name] = isSecretName(name) ? REDACTED : value;
+    out[name] = isHarmlessHeader(name) ? value : REDACTED;
   }
   return out;
 }

@@ -114,6 +114,25 @@ describe('config: only what a command uses can fail it', () => {
     expect(config.secrets).toEqual(expect.arrayContaining(['tok-orphan-secret-1', 'sk-1234567']));
   });
 
+  it('takes every MCP header value as a secret but those of harmless headers, whatever the name', () => {
+    const config = loadConfig(
+      {},
+      {
+        ...base,
+        GAGENT_MCP_X_URL: 'http://127.0.0.1:1/mcp',
+        GAGENT_MCP_X_HEADERS:
+          'X-Auth: xauth-value-1; X-Access-Key: Token access-value-2; Accept-Language: en-GB,en',
+        GAGENT_MCP_Y_URL: 'http://127.0.0.1:2/mcp',
+        GAGENT_MCP_Y_HEADERS: '{"X-Goog-Iap-Jwt": "jwt-value-3", "User-Agent": "gagent-tests"}',
+      },
+    );
+    expect(config.secrets).toEqual(
+      expect.arrayContaining(['xauth-value-1', 'access-value-2', 'jwt-value-3']),
+    );
+    expect(config.secrets).not.toContain('en-GB,en');
+    expect(config.secrets).not.toContain('gagent-tests');
+  });
+
   it('refuses an empty --user instead of quietly using the default, and expands ~ in DB_URL', () => {
     expect(() => loadConfig({ user: '' }, base).user).toThrow(/"" is not a valid user id \(from --user\)/);
     expect(loadConfig({}, { ...base, GAGENT_USER: '' }).user).toBe('singleton');

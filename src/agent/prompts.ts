@@ -1,4 +1,5 @@
 /** Every prompt gagent sends, in one place. The action list is generated from the registry, never written by hand. */
+import { replaceFenceTags } from './fence-tags.js';
 
 export interface GeneratorPromptInput {
   task: string;
@@ -133,11 +134,12 @@ export function stepMessage(input: StepMessageInput): string {
   return parts.join('\n\n');
 }
 
-const FENCE_TAG = /<\/?\s*(untrusted_data|reflection)[^>]*>/gi;
-
-/** Removes anything that would open or close an untrusted-data fence from text placed inside or near one. */
+/**
+ * Removes anything a model could read as opening or closing an untrusted-data (or reflection)
+ * fence from text placed inside or near one, however it is spelled (fence-tags.ts).
+ */
 export function neutralizeFences(text: string): string {
-  return text.replace(FENCE_TAG, '[tag removed]');
+  return replaceFenceTags(text, '[tag removed]');
 }
 
 /**

@@ -81,7 +81,8 @@ export const define = {
           '',
           'Environment: GAGENT_SERVE_TOKEN (required off loopback; without it on loopback a token is made',
           'and printed once), DB_URL (postgres://… to share one database with workers), COMPOSIO_REDIRECT',
-          '(the public URL of /v1/connect/callback), COMPOSIO_API_KEY. The routes: GET /openapi.json.',
+          '(the public URL of /v1/connect/callback), COMPOSIO_API_KEY, GAGENT_CONTROLLER_URLS (the controller',
+          'URLs a submitted run may name; none when unset). The routes: GET /openapi.json.',
         ].join('\n'),
       ),
   worker: () =>
@@ -97,7 +98,8 @@ export const define = {
           '',
           'Environment: DB_URL (the database runs are submitted to; default the local SQLite file),',
           "GAGENT_MODEL and its key (for runs that name no model), the controller's settings",
-          '(GAGENT_CONTROLLER, DISPLAY for local, Chromium for browser), COMPOSIO_API_KEY.',
+          '(GAGENT_CONTROLLER, DISPLAY for local, Chromium for browser), COMPOSIO_API_KEY,',
+          'GAGENT_CONTROLLER_URLS (the controller URLs a run may name besides GAGENT_CONTROLLER_URL).',
         ].join('\n'),
       ),
   'runs list': () =>
@@ -186,7 +188,10 @@ export const define = {
       .addOption(userOption())
       .addOption(jsonOption()),
   'debug db': () =>
-    new Command('db').description('database path, schema version and row counts').addOption(jsonOption()),
+    new Command('db')
+      .description("database path, schema version and the user's row counts")
+      .addOption(userOption())
+      .addOption(jsonOption()),
 };
 
 export type CommandPath = keyof typeof define;

@@ -4,6 +4,7 @@
  * The callback is a hint, not proof: the caller confirms the account with Composio.
  */
 
+import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GagentError, UsageError } from '../errors.js';
@@ -28,13 +29,26 @@ const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const DEFAULT_PATH = '/callback';
 const CLOSE_GRACE_MS = 500;
 
+const STYLE = 'body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto}';
+
+/**
+ * What every page of a callback may do: show its text and its one style, nothing else — no
+ * script, no request, no frame around it, no form, and no Referer (its URL holds the `state`).
+ */
+const PAGE_HEADERS = {
+  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
+  'x-content-type-options': 'nosniff',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
 function page(title: string, body: string): string {
   const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>gagent — ${escapeHtml(title)}</title></head><body style="font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto"><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>gagent — ${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
 }
 
 export function html(res: http.ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' });
   res.end(page(title, body));
 }
 
@@ -148,7 +162,7 @@ export async function startCallbackServer(options: {
     const url = requestTarget(req.url);
     if (url?.pathname !== path) return html(res, 404, 'Not found', 'This address is not part of gagent.');
     if (req.method !== 'GET') {
-      res.writeHead(405, { allow: 'GET' }).end();
+      res.writeHead(405, { ...PAGE_HEADERS, allow: 'GET' }).end();
       return;
     }
     const answer = answerCallback(url.searchParams, options.state, accepted);

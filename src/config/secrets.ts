@@ -3,7 +3,7 @@
  * elsewhere cannot keep a secret out of the redactor), and the environment child processes get:
  * the same one without gagent's variables or anything holding one of its secrets.
  */
-import { isSecretName } from '../redact.js';
+import { isHarmlessHeader } from '../redact.js';
 import { envMcpFields } from './mcp-servers.js';
 import { keyVariable, MODEL_PROVIDER_CATALOGUE, MODEL_PROVIDERS } from './model-providers.js';
 import { type Env, nonEmpty } from './parse.js';
@@ -17,7 +17,10 @@ const SECRET_VARIABLES = [
   'PGPASSWORD',
 ];
 
-/** Header values of a GAGENT_MCP_<NAME>_HEADERS text whose names look secret, read leniently. */
+/**
+ * Header values of a GAGENT_MCP_<NAME>_HEADERS text, read leniently: every one but those of the
+ * few harmless headers, since a credential can hide under any name (X-Auth, X-Access-Key).
+ */
 function secretHeaderValues(text: string): string[] {
   let pairs: [string, unknown][] = [];
   try {
@@ -30,8 +33,8 @@ function secretHeaderValues(text: string): string[] {
     });
   }
   return pairs
-    .filter(([name, value]) => isSecretName(name) && typeof value === 'string')
-    .map(([, value]) => (value as string).replace(/^Bearer\s+/i, ''));
+    .filter(([name, value]) => !isHarmlessHeader(name) && typeof value === 'string')
+    .map(([, value]) => (value as string).replace(/^(Bearer|Basic|Token)\s+/i, ''));
 }
 
 /** Every secret value the environment gives gagent (API keys, tokens, secret headers, a DB password). */

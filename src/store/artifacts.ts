@@ -85,11 +85,15 @@ export class ArtifactRepository {
     return rows.length;
   }
 
-  /** How many artifacts there are and their total size, over every user. */
-  async totals(): Promise<{ count: number; bytes: number }> {
+  /** How many artifacts the user's runs keep, and their total size. */
+  async totals(userId: string): Promise<{ count: number; bytes: number }> {
+    const { runs } = this.database.tables;
     const t = this.t;
     const rows = await this.database.query((db) =>
-      db.select({ count: count(), bytes: sum(t.bytes) }).from(t),
+      db
+        .select({ count: count(), bytes: sum(t.bytes) })
+        .from(t)
+        .where(inArray(t.runId, db.select({ id: runs.id }).from(runs).where(eq(runs.userId, userId)))),
     );
     return { count: Number(rows[0]?.count ?? 0), bytes: Number(rows[0]?.bytes ?? 0) };
   }

@@ -60,6 +60,16 @@ export interface NewRunStep {
   durationMs: number | null;
 }
 
+/** What a submit queued, or the run already submitted under its idempotency key. */
+export interface SubmittedRun {
+  id: string;
+  /** False when the run was already there under the same key. */
+  created: boolean;
+  status: RunStatus;
+  /** The request the run was submitted with. */
+  options: unknown;
+}
+
 function ownerColumns(owner: RunOwner) {
   return { pid: owner.pid, host: owner.host, pidScope: owner.pidScope, owner: owner.token };
 }
@@ -97,22 +107,54 @@ export class RunRepository {
     return and(eq(runs.id, id), eq(runs.owner, owner.token), eq(runs.status, 'running'));
   }
 
-  /** Queues a run for a worker (gagent run --submit, the API). */
-  async submit(run: { id: string; userId: string; request: RunRequest; queuedAt: string }): Promise<void> {
-    await this.database.query((db) =>
-      db.insert(this.runs).values({
-        id: run.id,
-        userId: run.userId,
-        task: run.request.task,
-        status: 'queued',
-        model: run.request.model ?? '(the worker’s)',
-        controller: run.request.controller ?? '(the worker’s)',
-        startedAt: run.queuedAt,
-        queuedAt: run.queuedAt,
-        options: run.request,
-      }),
-    );
-    await this.database.announceRunQueued();
+  /**
+   * Queues a run for a worker (gagent run --submit, the API). With an idempotency key, a run the
+   * user already submitted under that key is answered instead of queuing another; the unique index
+   * decides, so two submits racing with one key queue exactly one run.
+   */
+  async submit(run: {
+    id: string;
+    userId: string;
+    request: RunRequest;
+    queuedAt: string;
+    idempotencyKey?: string;
+  }): Promise<SubmittedRun> {
+    const runs = this.runs;
+    const row = {
+      id: run.id,
+      userId: run.userId,
+      task: run.request.task,
+      status: 'queued' as const,
+      model: run.request.model ?? '(the worker’s)',
+      controller: run.request.controller ?? '(the worker’s)',
+      startedAt: run.queuedAt,
+      queuedAt: run.queuedAt,
+      options: run.request,
+      idempotencyKey: run.idempotencyKey ?? null,
+    };
+    // A run found under the key may be deleted before it is read: then the key is free again.
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const inserted = await this.database.query((db) =>
+        db
+          .insert(runs)
+          .values(row)
+          .onConflictDoNothing({ target: [runs.userId, runs.idempotencyKey] })
+          .returning({ id: runs.id }),
+      );
+      if (inserted.length > 0) {
+        await this.database.announceRunQueued();
+        return { id: run.id, created: true, status: 'queued', options: run.request };
+      }
+      const [existing] = await this.database.query((db) =>
+        db
+          .select({ id: runs.id, status: runs.status, options: runs.options })
+          .from(runs)
+          .where(and(eq(runs.userId, run.userId), eq(runs.idempotencyKey, run.idempotencyKey ?? '')))
+          .limit(1),
+      );
+      if (existing) return { ...existing, created: false };
+    }
+    throw new Error(`The run under idempotency key "${run.idempotencyKey}" kept changing; try again.`);
   }
 
   /** Wakes waiting workers: runs were queued (by submit, requeue, or straight into the table). */

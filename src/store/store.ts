@@ -2,7 +2,7 @@
  * One open database and its repositories; created per command, closed when it ends. SQLite by
  * default; PostgreSQL when DB_URL says so (its driver is loaded only then).
  */
-import { count } from 'drizzle-orm';
+import { count, countDistinct, eq, inArray } from 'drizzle-orm';
 import type { DatabaseLocation } from '../config.js';
 import { AccountRepository } from './accounts.js';
 import { ApprovalRepository } from './approvals.js';
@@ -15,21 +15,56 @@ import { SyncRepository } from './sync.js';
 import type { Tables } from './tables.js';
 import { WorkerRepository } from './workers.js';
 
-const TABLES = {
-  users: 'users',
-  auth_configs: 'authConfigs',
-  connected_accounts: 'connectedAccounts',
-  mcp_connections: 'mcpConnections',
-  sync_state: 'syncState',
-  oauth_pending: 'oauthPending',
-  runs: 'runs',
-  run_steps: 'runSteps',
-  tool_approvals: 'toolApprovals',
-  step_artifacts: 'stepArtifacts',
-  workers: 'workers',
-} as const satisfies Record<string, keyof Tables>;
+const TABLES = [
+  'users',
+  'auth_configs',
+  'connected_accounts',
+  'mcp_connections',
+  'sync_state',
+  'oauth_pending',
+  'runs',
+  'run_steps',
+  'tool_approvals',
+  'step_artifacts',
+] as const;
 
-export type TableName = keyof typeof TABLES;
+export type TableName = (typeof TABLES)[number];
+
+/**
+ * How to count one user's rows of each table: their own rows, the steps and screenshots of their
+ * runs, and the auth configs their accounts use (auth configs belong to the Composio project).
+ */
+function userRowCount(t: Tables, userId: string, table: TableName) {
+  const ofUser = (db: Db) => db.select({ id: t.runs.id }).from(t.runs).where(eq(t.runs.userId, userId));
+  return (db: Db) => {
+    const n = db.select({ n: count() });
+    switch (table) {
+      case 'users':
+        return n.from(t.users).where(eq(t.users.id, userId));
+      case 'auth_configs':
+        return db
+          .select({ n: countDistinct(t.connectedAccounts.authConfigId) })
+          .from(t.connectedAccounts)
+          .where(eq(t.connectedAccounts.userId, userId));
+      case 'connected_accounts':
+        return n.from(t.connectedAccounts).where(eq(t.connectedAccounts.userId, userId));
+      case 'mcp_connections':
+        return n.from(t.mcpConnections).where(eq(t.mcpConnections.userId, userId));
+      case 'sync_state':
+        return n.from(t.syncState).where(eq(t.syncState.userId, userId));
+      case 'oauth_pending':
+        return n.from(t.oauthPending).where(eq(t.oauthPending.userId, userId));
+      case 'runs':
+        return n.from(t.runs).where(eq(t.runs.userId, userId));
+      case 'run_steps':
+        return n.from(t.runSteps).where(inArray(t.runSteps.runId, ofUser(db)));
+      case 'tool_approvals':
+        return n.from(t.toolApprovals).where(eq(t.toolApprovals.userId, userId));
+      case 'step_artifacts':
+        return n.from(t.stepArtifacts).where(inArray(t.stepArtifacts.runId, ofUser(db)));
+    }
+  };
+}
 
 export class Store {
   readonly accounts: AccountRepository;
@@ -95,11 +130,11 @@ export class Store {
     return this.database.engineVersion();
   }
 
-  async rowCounts(): Promise<Record<TableName, number>> {
+  /** How many rows of each table are the user's: another user's data is not even counted. */
+  async rowCounts(userId: string): Promise<Record<TableName, number>> {
     const counts = {} as Record<TableName, number>;
-    for (const [name, key] of Object.entries(TABLES) as [TableName, keyof Tables][]) {
-      const table = this.database.tables[key];
-      const rows = await this.database.query((db) => db.select({ n: count() }).from(table));
+    for (const name of TABLES) {
+      const rows = await this.database.query(userRowCount(this.database.tables, userId, name));
       counts[name] = Number(rows[0]?.n ?? 0);
     }
     return counts;

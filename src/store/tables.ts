@@ -146,8 +146,17 @@ export function defineTables(k: DialectKit) {
       options: json('options').$type<unknown>(),
       /** How many times a submitted run was started again after its worker died. */
       retried: integer('retried').notNull().default(0),
+      /**
+       * The Idempotency-Key a submit through the API came with: unique per user, so a retried
+       * submit finds this run instead of queuing another (NULLs, runs without a key, never clash).
+       */
+      idempotencyKey: text('idempotency_key'),
     },
-    (t) => [index('runs_user_started').on(t.userId, t.startedAt), index('runs_status').on(t.status)],
+    (t) => [
+      index('runs_user_started').on(t.userId, t.startedAt),
+      index('runs_status').on(t.status),
+      uniqueIndex('runs_user_idempotency_key').on(t.userId, t.idempotencyKey),
+    ],
   );
 
   const runSteps = table(

@@ -106,9 +106,9 @@ describe('screenshots kept with a run', () => {
     await store.close();
     const run = await runGagent(args, { ...env, GAGENT_KEEP_SCREENSHOTS: '30' });
     expect(run.code).toBe(0);
-    const db = await dbRows(env);
     // Mine from 40 days ago is gone, its run stays; bob's stays; the new run's three are there.
-    expect(db.rows).toMatchObject({ runs: 3, step_artifacts: 4 });
+    expect((await dbRows(env)).rows).toMatchObject({ runs: 2, step_artifacts: 3 });
+    expect((await dbRows({ ...env, GAGENT_USER: 'bob' })).rows).toMatchObject({ runs: 1, step_artifacts: 1 });
     const mine = JSON.parse((await runGagent(['runs', 'show', 'run_old_mine', '--json'], env)).stdout);
     expect(mine.run.id).toBe('run_old_mine');
     const theirs = JSON.parse(

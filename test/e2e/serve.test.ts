@@ -191,7 +191,7 @@ describe.each([
       const nobody = await call('GET', '/v1/status', { user: '../../etc' });
       expect([nobody.status, nobody.json.error.code]).toEqual([400, 'bad_request']);
       expect((await call('GET', '/v1/nothing-here')).status).toBe(404);
-      const dbView = await call('GET', '/v1/debug/db');
+      const dbView = await call('GET', '/v1/debug/db', { user: 'ada' });
       expect(dbView.json.rows.runs).toBe(20);
       expect(dbView.text).not.toContain(PG_PASSWORD);
 

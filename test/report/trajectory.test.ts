@@ -28,6 +28,7 @@ const run: RunRow = {
   queuedAt: null,
   options: null,
   retried: 0,
+  idempotencyKey: null,
 };
 
 const step = (idx: number, rest: Partial<RunStepRow>): RunStepRow => ({

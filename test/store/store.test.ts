@@ -92,7 +92,7 @@ describe.each([
     async () => {
       const s = await open();
       for (let i = 0; i < 3; i++) await recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp');
-      expect(await s.rowCounts()).toMatchObject({
+      expect(await s.rowCounts('alice')).toMatchObject({
         users: 1,
         auth_configs: 1,
         connected_accounts: 1,
@@ -105,7 +105,7 @@ describe.each([
         status: 'ACTIVE',
         connectedAccountId: 'ca_new',
       });
-      expect((await s.rowCounts()).connected_accounts).toBe(1);
+      expect((await s.rowCounts('alice')).connected_accounts).toBe(1);
       expect(await s.accounts.activeMcpConnections('alice')).toEqual([
         {
           provider: 'gmail',
@@ -131,7 +131,7 @@ describe.each([
         syncedAt: new Date().toISOString(),
       }),
     ).rejects.toThrow();
-    expect(await s.rowCounts()).toMatchObject({
+    expect(await s.rowCounts('alice')).toMatchObject({
       users: 0,
       auth_configs: 0,
       connected_accounts: 0,
@@ -144,7 +144,7 @@ describe.each([
     await Promise.all(
       Array.from({ length: 8 }, () => recordConnection(s, 'alice', 'gmail', 'http://127.0.0.1:1/mcp')),
     );
-    expect(await s.rowCounts()).toMatchObject({ users: 1, connected_accounts: 1, mcp_connections: 1 });
+    expect(await s.rowCounts('alice')).toMatchObject({ users: 1, connected_accounts: 1, mcp_connections: 1 });
   });
 
   it.skipIf(skip)('a transaction writes all or nothing, and other statements wait for it', async () => {
@@ -247,7 +247,16 @@ describe.each([
       expect(step?.action).toEqual({ name: 'click', args: { element_description: 'OK' } });
       const [shot] = await s.artifacts.screenshots('run_x');
       expect(shot?.data.equals(Buffer.from([0, 1, 2, 255]))).toBe(true);
-      expect(await s.artifacts.totals()).toEqual({ count: 1, bytes: 4 });
+      expect(await s.artifacts.totals('alice')).toEqual({ count: 1, bytes: 4 });
+      // Each user counts only their own rows.
+      expect(await s.artifacts.totals('bob')).toEqual({ count: 0, bytes: 0 });
+      expect(await s.rowCounts('alice')).toMatchObject({ runs: 1, run_steps: 1, step_artifacts: 1 });
+      expect(await s.rowCounts('bob')).toMatchObject({
+        runs: 0,
+        run_steps: 0,
+        step_artifacts: 0,
+        tool_approvals: 0,
+      });
       expect((await s.approvals.get('alice', 'x', 't'))?.definition).toEqual({
         name: 't',
         nested: [1, 'two'],
@@ -255,7 +264,7 @@ describe.each([
       await s.runs.finish('run_x', 'done', 'Done.', new Date().toISOString(), OWNER);
       expect(await s.runs.delete('bob', 'run_x')).toBe(false);
       expect(await s.runs.delete('alice', 'run_x')).toBe(true);
-      expect(await s.rowCounts()).toMatchObject({
+      expect(await s.rowCounts('alice')).toMatchObject({
         runs: 0,
         run_steps: 0,
         step_artifacts: 0,
@@ -381,6 +390,34 @@ describe.each([
       expect((await s.runs.get('alice', 'run_elsewhere'))?.status).toBe('running');
       // Its heartbeat stops: then it is given up, wherever it ran.
       expect(await reapAbandonedRuns(s, Date.now() + 61_000)).toContain('run_elsewhere');
+    },
+  );
+
+  it.skipIf(skip)(
+    'submits racing on two connections with one idempotency key queue one run; keys are per user',
+    async () => {
+      const { stores } = await openTwo();
+      const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
+      const submit = (i: number, userId: string, idempotencyKey?: string) =>
+        stores[i % 2]?.runs.submit({
+          id: `run_${userId}_${i}`,
+          userId,
+          request,
+          queuedAt: new Date().toISOString(),
+          ...(idempotencyKey ? { idempotencyKey } : {}),
+        }) as ReturnType<Store['runs']['submit']>;
+      const raced = await Promise.all(Array.from({ length: 16 }, (_, i) => submit(i, 'alice', 'key-1')));
+      expect(raced.filter((r) => r.created)).toHaveLength(1);
+      expect(new Set(raced.map((r) => r.id)).size).toBe(1);
+      expect(raced.find((r) => !r.created)).toMatchObject({ status: 'queued', options: request });
+      expect((await submit(0, 'bob', 'key-1')).created).toBe(true);
+      // Without a key every submit queues its own run.
+      expect((await Promise.all([submit(20, 'alice'), submit(21, 'alice')])).map((r) => r.created)).toEqual([
+        true,
+        true,
+      ]);
+      expect((await stores[0].rowCounts('alice')).runs).toBe(3);
+      expect((await stores[0].rowCounts('bob')).runs).toBe(1);
     },
   );
 

@@ -1,6 +1,7 @@
 /**
  * gagent debug db: which database (SQLite file, or PostgreSQL server with the password hidden),
- * its engine and schema version, how many rows each table holds, and what the kept screenshots weigh.
+ * its engine and schema version, how many rows of each table are the user's, and what the user's
+ * kept screenshots weigh. Other users' data is not counted: through the API any user may ask.
  */
 import { formatSize } from '../../format.js';
 import type { CommandHandler } from '../context.js';
@@ -13,14 +14,16 @@ export const debugDbCommand: CommandHandler<OptionsOf<'debug db'>> = async (ctx)
     engine: await store.engineVersion(),
     path: store.location,
     schemaVersion: await store.schemaVersion(),
-    rows: await store.rowCounts(),
-    screenshots: await store.artifacts.totals(),
+    user: ctx.config.user,
+    rows: await store.rowCounts(ctx.config.user),
+    screenshots: await store.artifacts.totals(ctx.config.user),
   };
   ctx.output.result(report, () =>
     [
       `database        ${report.path}`,
       `engine          ${report.engine}`,
       `schema version  ${report.schemaVersion}`,
+      `user            ${report.user} (the rows below are this user's)`,
       ...Object.entries(report.rows).map(([table, n]) => `${table.padEnd(18)} ${String(n).padStart(6)}`),
       `screenshots     ${report.screenshots.count}, ${formatSize(report.screenshots.bytes)} in all`,
     ].join('\n'),

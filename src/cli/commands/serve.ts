@@ -35,6 +35,8 @@ export const serveCommand: CommandHandler<OptionsOf<'serve'>> = async (ctx, _arg
       'GAGENT_SERVE_TOKEN is too short to keep anyone out.',
       'Use at least 16 random characters.',
     );
+  // Read before listening, so a malformed list stops the server rather than every submit.
+  const allowedControllerUrls = ctx.config.allowedControllerUrls;
   const made = !token;
   token ??= randomBytes(24).toString('base64url');
   const store = await ctx.store();
@@ -46,6 +48,7 @@ export const serveCommand: CommandHandler<OptionsOf<'serve'>> = async (ctx, _arg
       token,
       publicCallback: ctx.config.composio.redirect,
       maxBodyBytes: MAX_BODY_BYTES,
+      allowedControllerUrls,
       defaultUser: ctx.config.user,
       log: (line) => ctx.output.info(line),
     },

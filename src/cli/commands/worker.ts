@@ -12,7 +12,7 @@ import { loadConfig } from '../../config.js';
 import type { RunRequest } from '../../domain/run.js';
 import { errorMessage, GagentError } from '../../errors.js';
 import { newAttempt, reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
-import { RunRequestSchema } from '../../runner/run-request.js';
+import { checkControllerUrl, RunRequestSchema } from '../../runner/run-request.js';
 import { databaseErrorMessage } from '../../store/db-errors.js';
 import type { RunOwner, RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
@@ -68,6 +68,7 @@ async function carryOut(
       throw new GagentError(
         `The submitted run ${row.id} is not one gagent can run: ${parsed.error.issues[0]?.message}.`,
       );
+    checkControllerUrl(parsed.data, ctx.config.allowedControllerUrls);
     const summary = await executeRun({
       ctx: runContext(ctx, row, parsed.data),
       runId: row.id,
@@ -104,6 +105,8 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   const concurrency = parseConcurrency(options.concurrency);
   keepHeapNearLiveSize();
   const store = await ctx.store();
+  // Read now, so a malformed GAGENT_CONTROLLER_URLS stops the worker before it takes any run.
+  void ctx.config.allowedControllerUrls;
   const me = thisProcess();
   // Seen on the database while it runs, so `gagent run --submit` can tell whether anyone will take a run.
   const presence = {

@@ -30,7 +30,8 @@ const HTML = { 'text/html': { schema: { type: 'string' } } };
 /** Every error a route can answer, as {error: {code, message}}. */
 function errorsFor(authenticated: boolean): Record<string, unknown> {
   const statuses = {
-    '400': 'Bad request: a parameter, header or body the route does not take',
+    '400':
+      'Bad request: a parameter, header or body the route does not take (submitting a run: also a controllerUrl the server does not allow)',
     ...(authenticated
       ? { '401': 'No or wrong bearer token', '403': 'Not authorized (the account is not connected)' }
       : {}),
@@ -66,9 +67,18 @@ function successOf(route: Route): Record<string, unknown> {
       };
     case 'submit':
       return {
-        '202': {
-          description: 'The run is queued for a worker: {runId, user, status}',
+        '200': {
+          description:
+            'Already submitted with this Idempotency-Key and body: {runId, user, status (its status now), replayed: true}; header Idempotent-Replayed: true',
           content: { 'application/json': {} },
+        },
+        '202': {
+          description: 'The run is queued for a worker: {runId, user, status: "queued", replayed: false}',
+          content: { 'application/json': {} },
+        },
+        '409': {
+          ...ERROR,
+          description: 'This Idempotency-Key was already used for another run with a different body',
         },
       };
     case 'report':
@@ -104,6 +114,15 @@ export function openApiDocument(table: Route[], version: string): unknown {
       description,
       schema: { type: 'string' },
     }));
+    const headerParams = Object.entries(('special' in route && route.headers) || {}).map(
+      ([name, description]) => ({
+        name,
+        in: 'header',
+        required: false,
+        description,
+        schema: { type: 'string' },
+      }),
+    );
     const isPublic = 'special' in route && route.public;
     paths[path] ??= {};
     (paths[path] as Record<string, unknown>)[route.method.toLowerCase()] = {
@@ -111,6 +130,7 @@ export function openApiDocument(table: Route[], version: string): unknown {
       parameters: [
         ...pathParams,
         ...queryParams,
+        ...headerParams,
         ...(isPublic
           ? []
           : [
@@ -133,7 +153,7 @@ export function openApiDocument(table: Route[], version: string): unknown {
           }
         : {}),
       ...(isPublic ? { security: [] } : {}),
-      responses: isPublic ? CALLBACK_ANSWERS : { ...successOf(route), ...errorsFor(true) },
+      responses: isPublic ? CALLBACK_ANSWERS : { ...errorsFor(true), ...successOf(route) },
     };
   }
   return {

@@ -34,6 +34,8 @@ export interface SpecialRoute {
   /** Answered without the bearer token (the browser coming back from Composio cannot send one). */
   public?: boolean;
   query?: Record<string, string>;
+  /** Request headers the route reads besides the token and X-User-Id (for the OpenAPI document). */
+  headers?: Record<string, string>;
   body?: z.ZodType;
 }
 
@@ -114,8 +116,13 @@ export function routes(runRequest: z.ZodType): Route[] {
     {
       method: 'POST',
       path: '/v1/runs',
-      summary: 'Submit a run: queued for a gagent worker',
+      summary:
+        "Submit a run: queued for a gagent worker. A controllerUrl must be under the operator's GAGENT_CONTROLLER_URLS",
       special: 'submit',
+      headers: {
+        'Idempotency-Key':
+          'Optional, 1 to 200 visible ASCII characters (a UUID): a retry with the same key and body answers the run already queued (200) instead of queuing another; the same key with another body is 409. Keys are per user and last as long as the run.',
+      },
       body: runRequest,
     },
     {

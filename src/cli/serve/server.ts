@@ -7,21 +7,22 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { html as callbackPage } from '../../composio/callback-server.js';
 import { parseUser } from '../../config/parse.js';
+import type { ControllerUrlPrefix } from '../../config.js';
 import { UsageError } from '../../errors.js';
 import { packageVersion } from '../../package-root.js';
 import { requestTarget } from '../../request-target.js';
-import { checkRunRequest, RunRequestSchema } from '../../runner/run-request.js';
+import { RunRequestSchema } from '../../runner/run-request.js';
 import { databaseErrorMessage } from '../../store/db-errors.js';
 import { findRun } from '../commands/runs.js';
 import { renderRunReport } from '../commands/runs-report.js';
 import { handlers } from '../definitions.js';
-import { submitRun } from '../run-execution.js';
 import { requestContext, runHandler, type ServeDeps } from './api-context.js';
 import { limitConnections, TIMEOUT_CHECK_MS } from './connection-limits.js';
 import { CALLBACK_PATH, ServeConnects } from './connects.js';
 import { errorAnswer, HttpError, hasToken, readJsonBody, sendHtml, sendJson } from './http-io.js';
 import { openApiDocument } from './openapi.js';
 import { type CommandRoute, matchRoute, routes, type SpecialRoute } from './routes.js';
+import { submitFromApi } from './submit.js';
 
 export interface ServeOptions {
   host: string;
@@ -31,6 +32,8 @@ export interface ServeOptions {
   publicCallback?: URL;
   /** The most a request body may be. */
   maxBodyBytes: number;
+  /** The controller URLs a submitted run may name (GAGENT_CONTROLLER_URLS and the server's own). */
+  allowedControllerUrls: readonly ControllerUrlPrefix[];
   /** The default user when a request names none. */
   defaultUser: string;
   log(line: string): void;
@@ -108,9 +111,9 @@ export async function startServer(
       case 'connect':
         return sendJson(res, 201, await connects.start(user, params.provider as string));
       case 'submit': {
-        const request = checkRunRequest(await readJsonBody(req, options.maxBodyBytes));
-        const runId = await submitRun(deps.store, user, request);
-        return sendJson(res, 202, { runId, user, status: 'queued' });
+        const answer = await submitFromApi(deps.store, user, req, options);
+        for (const [name, value] of Object.entries(answer.headers)) res.setHeader(name, value);
+        return sendJson(res, answer.status, answer.body);
       }
       case 'report': {
         const { ctx } = requestContext(deps, user, signal);
