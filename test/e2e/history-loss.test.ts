@@ -115,7 +115,8 @@ describe.skipIf(noTinyDisks('the full-disk history tests'))('a disk that fills u
         asked = model.requests().length;
       },
     });
-    const env = cliEnv(tempHome(), { ...modelEnv(model), GAGENT_HOME: data });
+    // The worker takes runs for this VM only (the operator's allow-list of controller URLs).
+    const env = cliEnv(tempHome(), { ...modelEnv(model), GAGENT_HOME: data, GAGENT_CONTROLLER_URLS: vm.url });
     const submitted = await runGagent(runArgs(vm, ['--submit']), env);
     expect(submitted.code, submitted.stderr).toBe(0);
     const runId = JSON.parse(submitted.stdout).runId as string;
