@@ -61,6 +61,16 @@ async function checkAccounts(ctx: CommandContext, signal: AbortSignal): Promise<
 }
 
 /** Queues a run for a worker (gagent run --submit, the API); returns its id. */
+/** How long a worker may go unseen before a submit says nobody may take the run. */
+const WORKER_SEEN_WITHIN_MS = 60_000;
+
+/** What a submit says when no worker has been seen on the database lately (else null). */
+export async function noWorkerWarning(store: Store, now = Date.now()): Promise<string | null> {
+  const seen = await store.workers.lastSeen();
+  if (seen && Date.parse(seen) >= now - WORKER_SEEN_WITHIN_MS) return null;
+  return 'no gagent worker has been seen on this database for a minute: the run waits in the queue until one starts (gagent worker).';
+}
+
 export async function submitRun(store: Store, userId: string, request: RunRequest): Promise<string> {
   const id = newRunId();
   await store.runs.submit({ id, userId, request, queuedAt: new Date().toISOString() });

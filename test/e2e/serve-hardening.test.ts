@@ -39,14 +39,42 @@ describe.each([
     expect(JSON.parse(cli.stdout)).toMatchObject({ user: 'bob', rows: { runs: 1 } });
   });
 
+  it.skipIf(skip)(
+    'POST /v1/runs/{id}/cancel cancels the caller’s queued run, and no one else’s',
+    async () => {
+      const { call } = await serveOn(postgres);
+      const queued = await call('POST', '/v1/runs', {
+        user: 'ada',
+        body: { task: 'wait', controller: 'none' },
+      });
+      const runId = queued.json.runId as string;
+      expect((await call('POST', `/v1/runs/${runId}/cancel`, { user: 'bob' })).status).toBe(404);
+      const cancelled = await call('POST', `/v1/runs/${runId}/cancel`, { user: 'ada' });
+      expect([cancelled.status, cancelled.json]).toEqual([200, { user: 'ada', runId, status: 'cancelled' }]);
+      expect((await call('GET', `/v1/runs/${runId}`, { user: 'ada' })).json.run.status).toBe('cancelled');
+      const again = await call('POST', `/v1/runs/${runId}/cancel`, { user: 'ada' });
+      expect([again.status, again.json.error.message]).toEqual([
+        400,
+        expect.stringContaining('has already ended'),
+      ]);
+    },
+  );
+
   it.skipIf(skip)('a submit retried with its Idempotency-Key queues one run, per user', async () => {
     const { call } = await serveOn(postgres);
     const key = { 'Idempotency-Key': 'b6d0c1a4-2f3e-4a8b-9c7d-0e1f2a3b4c5d' };
     const body = { task: 'send Bob the report', controller: 'none', reflection: false };
     const first = await call('POST', '/v1/runs', { user: 'ada', body, headers: key });
+    // No worker runs on this database: the answer says so.
     expect([first.status, first.json]).toEqual([
       202,
-      { runId: expect.stringMatching(/^run_/), user: 'ada', status: 'queued', replayed: false },
+      {
+        runId: expect.stringMatching(/^run_/),
+        user: 'ada',
+        status: 'queued',
+        replayed: false,
+        warnings: [expect.stringContaining('no gagent worker has been seen on this database for a minute')],
+      },
     ]);
     const runId = first.json.runId;
     // The same run, written differently (other key order, a default spelled out): the same answer.

@@ -15,7 +15,14 @@ import type { OptionsOf } from '../definitions.js';
 import { followRun } from '../follow-run.js';
 import { keepHeapNearLiveSize } from '../heap.js';
 import { wholeNumberFlag } from '../number-flags.js';
-import { executeRun, parseMaxSteps, parseStartUrl, parseTask, submitRun } from '../run-execution.js';
+import {
+  executeRun,
+  noWorkerWarning,
+  parseMaxSteps,
+  parseStartUrl,
+  parseTask,
+  submitRun,
+} from '../run-execution.js';
 
 /** Bridges the runner's approval question to the keypress the TUI reports. */
 class TerminalApprovals {
@@ -55,18 +62,12 @@ function parseRetries(raw: unknown): number {
   return wholeNumberFlag(raw, '--retries', { min: 0, max: 5, fallback: 0 });
 }
 
-/** How long a worker may go unseen before a submit says nobody may take the run. */
-const WORKER_SEEN_WITHIN_MS = 60_000;
-
 /** --submit: the run is queued for a worker (gagent worker), on this database; --wait follows it. */
 async function submit(ctx: CommandContext, request: RunRequest, wait: boolean): Promise<number> {
   const store = await ctx.store();
   const runId = await submitRun(store, ctx.config.user, request);
-  const seen = await store.workers.lastSeen();
-  if (!seen || Date.parse(seen) < Date.now() - WORKER_SEEN_WITHIN_MS)
-    ctx.output.warn(
-      'no gagent worker has been seen on this database for a minute: the run waits in the queue until one starts (gagent worker).',
-    );
+  const unseen = await noWorkerWarning(store);
+  if (unseen) ctx.output.warn(unseen);
   const queued = { runId, user: ctx.config.user, status: 'queued' };
   if (wait && ctx.output.json) ctx.output.jsonLine({ type: 'run_queued', ...queued });
   else

@@ -73,7 +73,8 @@ function successOf(route: Route): Record<string, unknown> {
           content: { 'application/json': {} },
         },
         '202': {
-          description: 'The run is queued for a worker: {runId, user, status: "queued", replayed: false}',
+          description:
+            'The run is queued for a worker: {runId, user, status: "queued", replayed: false}, and warnings when no worker has been seen on the database for a minute',
           content: { 'application/json': {} },
         },
         '409': {

@@ -11,6 +11,7 @@ import type { ControllerUrlPrefix } from '../../config.js';
 import { checkControllerUrl, checkRunRequest, sameRunRequest } from '../../runner/run-request.js';
 import { newRunId } from '../../runner/run-task.js';
 import type { Store } from '../../store/store.js';
+import { noWorkerWarning } from '../run-execution.js';
 import { HttpError, readJsonBody } from './http-io.js';
 
 /** Visible ASCII, as a client would make one (a UUID, a hash): nothing to escape, bounded. */
@@ -19,7 +20,7 @@ const IDEMPOTENCY_KEY = /^[\x21-\x7e]{1,200}$/;
 export interface SubmitAnswer {
   status: 200 | 202;
   headers: Record<string, string>;
-  body: { runId: string; user: string; status: string; replayed: boolean };
+  body: { runId: string; user: string; status: string; replayed: boolean; warnings?: string[] };
 }
 
 /** The request's Idempotency-Key, checked; undefined when it sent none. */
@@ -53,8 +54,15 @@ export async function submitFromApi(
     queuedAt: new Date().toISOString(),
     ...(key !== undefined ? { idempotencyKey: key } : {}),
   });
-  if (run.created)
-    return { status: 202, headers: {}, body: { runId: run.id, user, status: 'queued', replayed: false } };
+  if (run.created) {
+    const unseen = await noWorkerWarning(store);
+    const warnings = unseen ? { warnings: [unseen] } : {};
+    return {
+      status: 202,
+      headers: {},
+      body: { runId: run.id, user, status: 'queued', replayed: false, ...warnings },
+    };
+  }
   if (!sameRunRequest(run.options, request))
     throw new HttpError(
       409,
