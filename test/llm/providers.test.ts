@@ -1,5 +1,9 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FetchLike } from '../../src/http.js';
 import { createModelProvider } from '../../src/llm/create-provider.js';
+import { toAnthropicMessages } from '../../src/llm/providers/anthropic.js';
+import { toOpenAIMessages } from '../../src/llm/providers/openai.js';
 import type { ChatMessage } from '../../src/llm/types.js';
 import { type FakeModelServer, startAnthropicFake, startOpenAIFake } from '../fakes/model/scripted-server.js';
 
@@ -69,6 +73,52 @@ describe.each(kinds)('$name provider against a server speaking its wire format',
         type: 'image',
         source: { type: 'base64', media_type: 'image/png', data: PNG },
       });
+    }
+  });
+
+  it('writes screenshots into the request as bytes, with the same JSON on the wire, retries included', async () => {
+    const bodies: unknown[] = [];
+    const recording: FetchLike = (input, init) => {
+      bodies.push(init?.body);
+      return fetch(input, init);
+    };
+    const { server, model } = await provider([{ status: 500 }, 'Two screens.'], { fetch: recording });
+    const shots = [randomBytes(300_000).toString('base64'), randomBytes(200_000).toString('base64')];
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'You operate a computer.' },
+      {
+        role: 'user',
+        content: [
+          // Text from outside that looks like what stands for an image in the body goes as it is.
+          { type: 'text', text: 'gagent-image-00000000000000000000000000000000-0 → next' },
+          { type: 'image', data: shots[0] as string, mediaType: 'image/png' },
+        ],
+      },
+      { role: 'assistant', content: 'Looking.' },
+      {
+        role: 'user',
+        content: [
+          { type: 'image', data: shots[1] as string, mediaType: 'image/jpeg' },
+          { type: 'text', text: 'And now?' },
+        ],
+      },
+    ];
+    expect((await model.complete({ messages })).text).toBe('Two screens.');
+    const requests = server.requests();
+    expect(requests).toHaveLength(2);
+    const expected =
+      name === 'openai'
+        ? { messages: toOpenAIMessages(messages) }
+        : (({ system, messages: m }) => ({ system, messages: m }))(toAnthropicMessages(messages));
+    for (const request of requests) {
+      expect(request.images).toBe(2);
+      expect(request.body).toMatchObject(expected);
+    }
+    // The SDK never held the request with its pictures as one string: fetch got bytes, freed once sent.
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) {
+      expect(body).toBeInstanceOf(Uint8Array);
+      expect((body as Uint8Array).byteLength).toBe(0);
     }
   });
 
