@@ -4,7 +4,7 @@
 // same commander program at build time); `run` and `worker` first restart in place with settings
 // for long runs (below); everything else goes to the bundled CLI.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { accessSync, constants, readFileSync } = require('node:fs');
 const path = require('node:path');
 
 const root = path.join(__dirname, '..');
@@ -37,6 +37,12 @@ function restartTunedForLongRuns() {
   }
   if (!['run', 'worker'].includes(args[0])) return false;
   if (typeof process.execve !== 'function' || process.platform === 'win32') return false;
+  try {
+    // execve aborts the process when it fails: only with a Node that is still there to start.
+    accessSync(process.execPath, constants.X_OK);
+  } catch {
+    return false;
+  }
   const env = { ...process.env };
   const names = Object.keys(MALLOC_SETTINGS).filter((name) => env[name] === undefined);
   for (const name of names) env[name] = MALLOC_SETTINGS[name];
