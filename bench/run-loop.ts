@@ -5,12 +5,10 @@
  * the model's requests at steps 30 and 300 of an MCP run whose every tool result is 4,000
  * characters.
  */
-import { spawn } from 'node:child_process';
-import fs from 'node:fs';
 import { startFakeMcpServer, text } from '../test/fakes/mcp/server.js';
 import type { FakeModelServer } from '../test/fakes/model/scripted-server.js';
 import { startFakeOsworld } from '../test/fakes/osworld/server.js';
-import { BIN, cliEnv, runGagent, tempHome } from '../test/helpers/cli.js';
+import { cliEnv, tempHome } from '../test/helpers/cli.js';
 import {
   generatorRequests,
   isReflection,
@@ -18,36 +16,8 @@ import {
   reply,
   startScriptedModel,
 } from '../test/helpers/scripted-run.js';
+import { runToStepLimit, screenshotsKept } from './step-limit-run.js';
 import { type BenchRow, median } from './table.js';
-
-/** Peak resident memory so far (VmHWM), read from /proc while the run goes. */
-function peakRssMb(pid: number): number {
-  try {
-    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
-  } catch {
-    return 0;
-  }
-}
-
-/** Runs `gagent run` to its step limit (exit 6), watching its peak memory. */
-async function runToStepLimit(steps: number, extraArgs: string[], env: NodeJS.ProcessEnv): Promise<number> {
-  const args = [BIN, 'run', 'benchmark', '--max-steps', String(steps), '--json', ...extraArgs];
-  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr += chunk.toString('utf8');
-  });
-  let peak = 0;
-  const poll = setInterval(() => {
-    if (child.pid) peak = Math.max(peak, peakRssMb(child.pid));
-  }, 20);
-  const exitCode = await new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  clearInterval(poll);
-  if (exitCode !== 6)
-    throw new Error(`a bench run should stop at --max-steps (exit 6), got ${exitCode}: ${stderr}`);
-  return peak;
-}
 
 /** Gaps between consecutive generator requests: each is one whole step, less the (zero) model latency. */
 function stepGapsMs(model: FakeModelServer): number[] {
@@ -64,11 +34,8 @@ async function guiRun(steps: number): Promise<{ gapsMs: number[]; peakRssMb: num
   const model = await startScriptedModel(script, { 'The Send button': [640, 400] });
   try {
     const env = cliEnv(tempHome('gagent-bench-'), modelEnv(model));
-    const peak = await runToStepLimit(steps, ['--controller', 'osworld', '--controller-url', vm.url], env);
-    const db = JSON.parse((await runGagent(['debug', 'db', '--json'], env)).stdout) as {
-      rows: { step_artifacts: number };
-    };
-    return { gapsMs: stepGapsMs(model), peakRssMb: peak, screenshots: db.rows.step_artifacts };
+    const run = await runToStepLimit(steps, ['--controller', 'osworld', '--controller-url', vm.url], env);
+    return { gapsMs: stepGapsMs(model), peakRssMb: run.peakRssMb, screenshots: await screenshotsKept(env) };
   } finally {
     await model.close();
     await vm.close();

@@ -1,5 +1,6 @@
 /** `npm run bench`: every budget of DESIGN §8 as one table of medians and ratios against baselines measured in the same run. */
 import { removeTempDirs } from '../test/helpers/temp.js';
+import { benchBrowserRun } from './browser-run.js';
 import { benchHistory } from './history.js';
 import { benchMcp, benchRegistry, benchUnreachableServers } from './mcp.js';
 import { benchRunLoop } from './run-loop.js';
@@ -14,6 +15,7 @@ const sections: [string, () => Promise<BenchRow[]>][] = [
   ['unreachable MCP servers', () => benchUnreachableServers()],
   ['run history', () => benchHistory()],
   ['run loop', () => benchRunLoop()],
+  ['browser run', () => benchBrowserRun()],
   ['workers', () => benchWorkers()],
 ];
 

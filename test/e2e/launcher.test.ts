@@ -2,8 +2,16 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BIN, cliEnv, runGagent, tempHome } from '../helpers/cli.js';
+import { startOpenAIFake } from '../fakes/model/scripted-server.js';
+import { startPageServer } from '../fixtures/page-server.js';
+import { unavailable } from '../helpers/binaries.js';
+import { cleanupAfterEach } from '../helpers/cleanup.js';
+import { BIN, cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
+import { modelEnv, reply } from '../helpers/scripted-run.js';
 import { tempDir } from '../helpers/temp.js';
+
+const cleanups = cleanupAfterEach();
+const { later } = cleanups;
 
 const packageJson = JSON.parse(fs.readFileSync(path.join(path.dirname(BIN), '..', 'package.json'), 'utf8'));
 
@@ -74,3 +82,102 @@ describe('the launcher', () => {
     }
   });
 });
+
+/** The environment a process was started with, and its command line, as the kernel shows them. */
+function started(pid: number): { env: Map<string, string>; argv: string[] } {
+  const fields = (file: string) =>
+    fs.readFileSync(`/proc/${pid}/${file}`, 'latin1').split('\0').filter(Boolean);
+  const env = new Map(
+    fields('environ').map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]),
+  );
+  return { env, argv: fields('cmdline') };
+}
+
+type Started = ReturnType<typeof started>;
+
+/** The processes `pid` started itself. */
+function childrenOf(pid: number): number[] {
+  return fs
+    .readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((name) => {
+      try {
+        // The parent pid is the second field after the parenthesized command name.
+        const stat = fs.readFileSync(`/proc/${name}/stat`, 'utf8');
+        return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === pid;
+      } catch {
+        return false; // it ended meanwhile
+      }
+    })
+    .map(Number);
+}
+
+const noChromium = unavailable(['chromium'], 'the launcher test with the browser controller');
+
+describe.skipIf(process.platform !== 'linux' || noChromium)(
+  'run and worker start with memory settings for long runs',
+  () => {
+    it('a run restarts in place with two malloc arenas, big blocks given back and a small young generation; the browser does not inherit them', async () => {
+      let pid = 0;
+      const seen: { self?: Started; children?: Started[] } = {};
+      const model = later(
+        await startOpenAIFake({
+          script: () => {
+            if (!seen.self)
+              Object.assign(seen, { self: started(pid), children: childrenOf(pid).map(started) });
+            return reply('agent.done()');
+          },
+        }),
+      );
+      const pages = later(await startPageServer());
+      const run = spawnGagent(
+        ['run', 'look', '--controller', 'browser', '--url', `${pages.url}/form`, '--no-reflection'],
+        cliEnv(tempHome(), modelEnv(model)),
+      );
+      pid = run.child.pid as number;
+      const result = await run.done;
+      expect(result.code).toBe(0);
+      const self = seen.self as Started;
+      const children = seen.children ?? [];
+      // The same process (pid), started again with the settings.
+      expect(self.env.get('MALLOC_ARENA_MAX')).toBe('2');
+      expect(self.env.get('MALLOC_MMAP_THRESHOLD_')).toBe('131072');
+      expect(self.argv).toContain('--max-semi-space-size=2');
+      expect(children.length).toBeGreaterThan(0);
+      for (const child of children) {
+        expect(child.argv[0]).toMatch(/chrom/);
+        expect([...child.env.keys()].filter((k) => /^MALLOC_|^GAGENT_TUNED/.test(k))).toEqual([]);
+      }
+    });
+
+    it('a restart mark coming from the environment removes nothing but those settings', async () => {
+      const model = later(await startOpenAIFake({ script: [reply('agent.done()')] }));
+      const pages = later(await startPageServer());
+      // Were PATH removed, the browser controller would not find Chromium.
+      const result = await runGagent(
+        ['run', 'look', '--controller', 'browser', '--url', `${pages.url}/form`, '--no-reflection'],
+        cliEnv(tempHome(), { ...modelEnv(model), GAGENT_TUNED_START: 'PATH,HOME' }),
+      );
+      expect(result.stderr).toBe('');
+      expect(result.code).toBe(0);
+    });
+
+    it("a worker restarts in place too, and a user's own settings win", async () => {
+      const worker = spawnGagent(
+        ['worker'],
+        cliEnv(tempHome(), { MALLOC_ARENA_MAX: '4', NODE_OPTIONS: '--max-semi-space-size=8' }),
+      );
+      cleanups.push(async () => {
+        worker.child.kill('SIGTERM');
+        await worker.done;
+      });
+      const [, announcedPid] = await worker.waitFor(/gagent worker [^\s]+:(\d+) on /);
+      expect(Number(announcedPid)).toBe(worker.child.pid);
+      const self = started(worker.child.pid as number);
+      expect(self.env.get('MALLOC_ARENA_MAX')).toBe('4');
+      expect(self.env.get('MALLOC_MMAP_THRESHOLD_')).toBe('131072');
+      expect(self.argv.filter((a) => a.includes('semi-space'))).toEqual([]);
+      expect(self.argv.at(-1)).toBe('worker');
+    });
+  },
+);

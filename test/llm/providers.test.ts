@@ -1,5 +1,11 @@
+import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
+import type { FetchLike } from '../../src/http.js';
 import { createModelProvider } from '../../src/llm/create-provider.js';
+import { toAnthropicMessages } from '../../src/llm/providers/anthropic.js';
+import { toOpenAIMessages } from '../../src/llm/providers/openai.js';
 import type { ChatMessage } from '../../src/llm/types.js';
 import { type FakeModelServer, startAnthropicFake, startOpenAIFake } from '../fakes/model/scripted-server.js';
 
@@ -69,6 +75,86 @@ describe.each(kinds)('$name provider against a server speaking its wire format',
         type: 'image',
         source: { type: 'base64', media_type: 'image/png', data: PNG },
       });
+    }
+  });
+
+  const screens = (): { messages: ChatMessage[]; expected: Record<string, unknown> } => {
+    const shots = [randomBytes(600_000).toString('base64'), randomBytes(200_000).toString('base64')];
+    const messages: ChatMessage[] = [
+      { role: 'system', content: 'You operate a computer.' },
+      {
+        role: 'user',
+        content: [
+          // Text from outside that looks like what stands for an image in the body goes as it is.
+          { type: 'text', text: 'gagent-image-00000000000000000000000000000000-0 → café 😀' },
+          { type: 'image', data: shots[0] as string, mediaType: 'image/png' },
+        ],
+      },
+      { role: 'assistant', content: 'Looking.' },
+      {
+        role: 'user',
+        content: [
+          { type: 'image', data: shots[1] as string, mediaType: 'image/jpeg' },
+          { type: 'text', text: 'And now?' },
+        ],
+      },
+    ];
+    const expected =
+      name === 'openai'
+        ? { messages: toOpenAIMessages(messages) }
+        : (({ system, messages: m }) => ({ system, messages: m }))(toAnthropicMessages(messages));
+    return { messages, expected };
+  };
+
+  it('streams screenshots into the request with its exact length: the same JSON on the wire, retries included', async () => {
+    const bodies: unknown[] = [];
+    const recording: FetchLike = (input, init) => {
+      bodies.push(init?.body);
+      return fetch(input, init);
+    };
+    const { server, model } = await provider([{ status: 500 }, 'Two screens.'], { fetch: recording });
+    const { messages, expected } = screens();
+    expect((await model.complete({ messages })).text).toBe('Two screens.');
+    const requests = server.requests();
+    expect(requests).toHaveLength(2);
+    for (const request of requests) {
+      expect(request.images).toBe(2);
+      expect(request.body).toMatchObject(expected);
+      expect(request.headers['content-length']).toBe(String(request.bytes));
+      expect(request.headers['transfer-encoding']).toBeUndefined();
+    }
+    // The SDK never held the request with its pictures as one string: fetch got a stream.
+    expect(bodies).toHaveLength(2);
+    for (const body of bodies) expect(body).toBeInstanceOf(ReadableStream);
+  });
+
+  it('follows a redirect of the model endpoint as before, the whole request sent again', async () => {
+    // Keyless: fetch drops the key when a redirect leaves the origin, as it always has.
+    const server = await start({ script: ['Redirected.'] });
+    servers.push(server);
+    const redirector = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () =>
+        res.writeHead(307, { location: `${new URL(server.baseUrl).origin}${req.url}` }).end(),
+      );
+    });
+    await new Promise<void>((resolve) => redirector.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = new URL(server.baseUrl);
+      base.port = String((redirector.address() as AddressInfo).port);
+      const model = await createModelProvider(
+        { provider: name, model: 'test-model' },
+        { apiKey: KEY, baseUrl: base.toString().replace(/\/$/, '') },
+        { maxRetries: 0 },
+      );
+      const { messages, expected } = screens();
+      expect((await model.complete({ messages })).text).toBe('Redirected.');
+      const [request] = server.requests();
+      expect(request?.images).toBe(2);
+      expect(request?.body).toMatchObject(expected);
+    } finally {
+      redirector.closeAllConnections();
+      await new Promise((resolve) => redirector.close(resolve));
     }
   });
 

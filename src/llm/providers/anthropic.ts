@@ -3,6 +3,7 @@ import type Anthropic from '@anthropic-ai/sdk';
 import { z } from 'zod';
 import { GagentError } from '../../errors.js';
 import { mapModelError } from '../errors.js';
+import { type PlaceImage, RequestImages } from '../request-images.js';
 import type { ChatMessage, Completion, CompletionRequest, ModelProvider, ProviderOptions } from '../types.js';
 
 const responseSchema = z.object({
@@ -14,8 +15,14 @@ const responseSchema = z.object({
 type AnthropicBlock = Anthropic.Messages.TextBlockParam | Anthropic.Messages.ImageBlockParam;
 type AnthropicMessage = { role: 'user' | 'assistant'; content: AnthropicBlock[] };
 
-/** Anthropic wants the system prompt apart and strictly alternating turns starting with the user. */
-export function toAnthropicMessages(messages: ChatMessage[]): {
+/**
+ * Anthropic wants the system prompt apart and strictly alternating turns starting with the user.
+ * `place` stands for an image's base64 in the body (see request-images.ts); inline by default.
+ */
+export function toAnthropicMessages(
+  messages: ChatMessage[],
+  place: PlaceImage = (b) => b,
+): {
   system: string;
   messages: AnthropicMessage[];
 } {
@@ -30,7 +37,7 @@ export function toAnthropicMessages(messages: ChatMessage[]): {
     const blocks: AnthropicBlock[] = parts.map((p) =>
       p.type === 'text'
         ? { type: 'text', text: p.text }
-        : { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: p.data } },
+        : { type: 'image', source: { type: 'base64', media_type: p.mediaType, data: place(p.data) } },
     );
     const last = out[out.length - 1];
     if (last && last.role === m.role) last.content.push(...blocks);
@@ -48,6 +55,7 @@ export class AnthropicProvider implements ModelProvider {
   constructor(
     private readonly client: Anthropic,
     private readonly options: ProviderOptions,
+    private readonly images: RequestImages,
   ) {
     this.id = `${options.provider}:${options.model}`;
     this.endpoint = options.baseUrl ?? 'https://api.anthropic.com';
@@ -55,6 +63,7 @@ export class AnthropicProvider implements ModelProvider {
 
   static async create(options: ProviderOptions): Promise<AnthropicProvider> {
     const { default: AnthropicSdk } = await import('@anthropic-ai/sdk');
+    const images = new RequestImages();
     // Everything explicit: the SDK would otherwise read ANTHROPIC_AUTH_TOKEN or ANTHROPIC_LOG from the
     // environment and send that token to whatever base URL this client has, or log to stdout.
     const client = new AnthropicSdk({
@@ -62,29 +71,31 @@ export class AnthropicProvider implements ModelProvider {
       authToken: null,
       webhookKey: null,
       logLevel: 'off',
-      ...(options.fetch ? { fetch: options.fetch as never } : {}),
+      fetch: images.wrap(options.fetch ?? globalThis.fetch) as never,
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
     });
-    return new AnthropicProvider(client, options);
+    return new AnthropicProvider(client, options, images);
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const started = performance.now();
-    const { system, messages } = toAnthropicMessages(request.messages);
     let raw: unknown;
     try {
-      raw = await this.client.messages.create(
-        {
-          model: this.options.model,
-          max_tokens: request.maxTokens ?? 4096,
-          messages,
-          ...(system ? { system } : {}),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-        },
-        { signal: request.signal },
-      );
+      raw = await this.images.send((place) => {
+        const { system, messages } = toAnthropicMessages(request.messages, place);
+        return this.client.messages.create(
+          {
+            model: this.options.model,
+            max_tokens: request.maxTokens ?? 4096,
+            messages,
+            ...(system ? { system } : {}),
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+          },
+          { signal: request.signal },
+        );
+      });
     } catch (err) {
       throw mapModelError(err, this.options.label, this.endpoint, this.options.keyVariable);
     }

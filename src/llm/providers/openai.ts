@@ -3,6 +3,7 @@ import type OpenAI from 'openai';
 import { z } from 'zod';
 import { GagentError } from '../../errors.js';
 import { mapModelError } from '../errors.js';
+import { type PlaceImage, RequestImages } from '../request-images.js';
 import type { ChatMessage, Completion, CompletionRequest, ModelProvider, ProviderOptions } from '../types.js';
 
 const responseSchema = z.object({
@@ -17,7 +18,8 @@ const responseSchema = z.object({
 
 type OpenAIMessage = OpenAI.Chat.Completions.ChatCompletionMessageParam;
 
-export function toOpenAIMessages(messages: ChatMessage[]): OpenAIMessage[] {
+/** `place` stands for an image's base64 in the body (see request-images.ts); inline by default. */
+export function toOpenAIMessages(messages: ChatMessage[], place: PlaceImage = (b) => b): OpenAIMessage[] {
   return messages.map((m): OpenAIMessage => {
     if (typeof m.content === 'string' || m.role !== 'user') {
       const text =
@@ -33,7 +35,10 @@ export function toOpenAIMessages(messages: ChatMessage[]): OpenAIMessage[] {
           ? { type: 'text' as const, text: part.text }
           : {
               type: 'image_url' as const,
-              image_url: { url: `data:${part.mediaType};base64,${part.data}`, detail: 'high' as const },
+              image_url: {
+                url: `data:${part.mediaType};base64,${place(part.data)}`,
+                detail: 'high' as const,
+              },
             },
       ),
     };
@@ -47,6 +52,7 @@ export class OpenAIProvider implements ModelProvider {
   constructor(
     private readonly client: OpenAI,
     private readonly options: ProviderOptions,
+    private readonly images: RequestImages,
   ) {
     this.id = `${options.provider}:${options.model}`;
     this.endpoint = options.baseUrl ?? 'https://api.openai.com/v1';
@@ -54,6 +60,7 @@ export class OpenAIProvider implements ModelProvider {
 
   static async create(options: ProviderOptions): Promise<OpenAIProvider> {
     const { default: OpenAISdk } = await import('openai');
+    const images = new RequestImages();
     // The SDK's own retry (429/5xx/connection, honouring retry-after) is the one place that retries.
     // Everything explicit: the SDK would otherwise read OPENAI_ADMIN_KEY, OPENAI_ORG_ID or OPENAI_LOG
     // from the environment and send them to whatever base URL this client has, or log to stdout.
@@ -64,26 +71,28 @@ export class OpenAIProvider implements ModelProvider {
       project: null,
       webhookSecret: null,
       logLevel: 'off',
-      ...(options.fetch ? { fetch: options.fetch as never } : {}),
+      fetch: images.wrap(options.fetch ?? globalThis.fetch) as never,
       baseURL: options.baseUrl,
       timeout: options.timeoutMs,
       maxRetries: options.maxRetries,
     });
-    return new OpenAIProvider(client, options);
+    return new OpenAIProvider(client, options, images);
   }
 
   async complete(request: CompletionRequest): Promise<Completion> {
     const started = performance.now();
     let raw: unknown;
     try {
-      raw = await this.client.chat.completions.create(
-        {
-          model: this.options.model,
-          messages: toOpenAIMessages(request.messages),
-          ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
-          ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
-        },
-        { signal: request.signal },
+      raw = await this.images.send((place) =>
+        this.client.chat.completions.create(
+          {
+            model: this.options.model,
+            messages: toOpenAIMessages(request.messages, place),
+            ...(request.temperature !== undefined ? { temperature: request.temperature } : {}),
+            ...(request.maxTokens !== undefined ? { max_tokens: request.maxTokens } : {}),
+          },
+          { signal: request.signal },
+        ),
       );
     } catch (err) {
       throw mapModelError(err, this.options.label, this.endpoint, this.options.keyVariable);
