@@ -171,7 +171,7 @@ describe.skipIf(process.platform !== 'linux' || noChromium)(
         worker.child.kill('SIGTERM');
         await worker.done;
       });
-      const [, announcedPid] = await worker.waitFor(/gagent worker [^\s]+:(\d+) on /);
+      const [, announcedPid] = await worker.waitFor(/gagent worker w_[0-9a-f]+ \([^\s]+:(\d+)\) on /);
       expect(Number(announcedPid)).toBe(worker.child.pid);
       const self = started(worker.child.pid as number);
       expect(self.env.get('MALLOC_ARENA_MAX')).toBe('4');
