@@ -36,7 +36,7 @@ async function throughput(
     for (let i = 0; i < 5; i++) {
       const id = newRunId();
       const at = Date.now();
-      await store.runs.submit({
+      await store.queue.submit({
         id,
         userId: 'singleton',
         request: {
@@ -84,7 +84,7 @@ async function throughput(
         })),
       );
     });
-    await store.runs.announceQueued();
+    await store.queue.announceQueued();
     await until(async () => {
       const runs = await store.runs.list('singleton', RUNS + 10);
       return runs.filter((r) => r.status === 'done').length >= RUNS + 5 ? true : undefined;

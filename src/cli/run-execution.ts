@@ -11,7 +11,7 @@ import { RunEventBus } from '../runner/event-bus.js';
 import { HistoryWriter } from '../runner/history-writer.js';
 import { newAttempt, startHeartbeat } from '../runner/liveness.js';
 import { newRunId, type RunServices, type RunSummary, runTask } from '../runner/run-task.js';
-import type { RunOwner } from '../store/runs.js';
+import type { RunOwner } from '../store/run-owner.js';
 import type { Store } from '../store/store.js';
 import { accountManager } from './accounts.js';
 import type { CommandContext } from './context.js';
@@ -73,7 +73,7 @@ export async function noWorkerWarning(store: Store, now = Date.now()): Promise<s
 
 export async function submitRun(store: Store, userId: string, request: RunRequest): Promise<string> {
   const id = newRunId();
-  await store.runs.submit({ id, userId, request, queuedAt: new Date().toISOString() });
+  await store.queue.submit({ id, userId, request, queuedAt: new Date().toISOString() });
   return id;
 }
 
@@ -128,7 +128,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
     checkAccounts: (signal) => checkAccounts(ctx, signal),
     historyWritten: () => history.flush(),
     historyLost: () => history.lost,
-    cancelRequested: () => store.runs.cancelRequested(run.runId),
+    cancelRequested: () => store.queue.cancelRequested(run.runId),
   };
   try {
     return await runTask(

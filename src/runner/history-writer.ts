@@ -11,7 +11,7 @@
  */
 import { type Redactor, redactValue } from '../redact.js';
 import { databaseErrorMessage, diskFullCode, isTransientDbError } from '../store/db-errors.js';
-import type { RunOwner } from '../store/runs.js';
+import type { RunOwner } from '../store/run-owner.js';
 import type { Store } from '../store/store.js';
 import type { RunEvent } from './events.js';
 

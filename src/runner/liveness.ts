@@ -9,7 +9,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
-import type { ProcessIdentity, RunOwner } from '../store/runs.js';
+import type { ProcessIdentity, RunOwner } from '../store/run-owner.js';
 import type { Store } from '../store/store.js';
 
 /** How often a live run refreshes its heartbeat. */
@@ -61,7 +61,7 @@ export function startHeartbeat(
   let lastBeat = Date.now();
   let told = false;
   const timer = setInterval(() => {
-    store.runs.heartbeat(runId, new Date().toISOString(), owner).then(
+    store.queue.heartbeat(runId, new Date().toISOString(), owner).then(
       () => {
         lastBeat = Date.now();
       },
@@ -89,7 +89,7 @@ function retriesAllowed(options: unknown): number {
 export async function reapAbandonedRuns(store: Store, now = Date.now()): Promise<string[]> {
   const me = thisProcess();
   const staleBefore = new Date(now - STALE_AFTER_MS).toISOString();
-  const gone = (await store.runs.running()).filter(
+  const gone = (await store.queue.running()).filter(
     (run) =>
       (me.pidScope !== null &&
         run.pidScope === me.pidScope &&
@@ -100,9 +100,9 @@ export async function reapAbandonedRuns(store: Store, now = Date.now()): Promise
   );
   const at = new Date(now).toISOString();
   const retry = gone.filter((run) => run.retried < retriesAllowed(run.options));
-  for (const run of retry) await store.runs.requeue(run.id, at);
+  for (const run of retry) await store.queue.requeue(run.id, at);
   const ended = gone.filter((run) => !retry.includes(run)).map((run) => run.id);
-  await store.runs.markInterrupted(
+  await store.queue.markInterrupted(
     ended,
     'The gagent process running it ended without finishing (it was killed or crashed).',
     at,

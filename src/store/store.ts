@@ -10,6 +10,7 @@ import { ArtifactRepository } from './artifacts.js';
 import type { Database, Db, Dialect } from './database.js';
 import { openSqlite } from './open-sqlite.js';
 import { PendingRepository } from './pending.js';
+import { RunQueueRepository } from './run-queue.js';
 import { RunRepository } from './runs.js';
 import { SyncRepository } from './sync.js';
 import type { Tables } from './tables.js';
@@ -71,6 +72,7 @@ export class Store {
   readonly sync: SyncRepository;
   readonly pending: PendingRepository;
   readonly runs: RunRepository;
+  readonly queue: RunQueueRepository;
   readonly approvals: ApprovalRepository;
   readonly artifacts: ArtifactRepository;
   readonly workers: WorkerRepository;
@@ -80,6 +82,7 @@ export class Store {
     this.sync = new SyncRepository(database);
     this.pending = new PendingRepository(database);
     this.runs = new RunRepository(database);
+    this.queue = new RunQueueRepository(database);
     this.approvals = new ApprovalRepository(database);
     this.artifacts = new ArtifactRepository(database);
     this.workers = new WorkerRepository(database);

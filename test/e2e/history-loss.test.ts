@@ -163,8 +163,8 @@ describe('a run given up for dead while it goes on', () => {
         if (step !== 3) return;
         // What another process does when it finds the run's heartbeat stale.
         const store = await Store.open(path.join(home, 'data', 'gagent.db'));
-        const ids = (await store.runs.running()).map((r) => r.id);
-        await store.runs.markInterrupted(ids, 'Given up for dead by the test.', new Date().toISOString());
+        const ids = (await store.queue.running()).map((r) => r.id);
+        await store.queue.markInterrupted(ids, 'Given up for dead by the test.', new Date().toISOString());
         await store.close();
         asked = model.requests().length;
       },

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { newAttempt, reapAbandonedRuns, STALE_AFTER_MS, startHeartbeat } from '../../src/runner/liveness.js';
-import type { RunOwner } from '../../src/store/runs.js';
+import type { RunOwner } from '../../src/store/run-owner.js';
 import { Store } from '../../src/store/store.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { tempDir } from '../helpers/temp.js';
@@ -19,9 +19,9 @@ async function storeWithClaimedRun(): Promise<{ store: Store; id: string; owner:
   const store = await Store.open(path.join(tempDir('gagent-live-'), 'gagent.db'));
   cleanups.push(() => store.close());
   const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
-  await store.runs.submit({ id: 'run_slow', userId: 'u', request, queuedAt: new Date().toISOString() });
+  await store.queue.submit({ id: 'run_slow', userId: 'u', request, queuedAt: new Date().toISOString() });
   const owner = newAttempt();
-  await store.runs.claimNext(owner, new Date().toISOString());
+  await store.queue.claimNext(owner, new Date().toISOString());
   return { store, id: 'run_slow', owner };
 }
 

@@ -9,7 +9,7 @@ import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
 import { reapAbandonedRuns, thisProcess } from '../../src/runner/liveness.js';
 import { latestSchemaVersion, migrationsDir } from '../../src/store/migrate.js';
-import type { RunOwner } from '../../src/store/runs.js';
+import type { RunOwner } from '../../src/store/run-owner.js';
 import { Store } from '../../src/store/store.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { cliEnv, runGagent, tempHome } from '../helpers/cli.js';
@@ -160,14 +160,19 @@ describe.each([
       }),
     ).rejects.toThrow();
     // A statement issued while a transaction is open lands after it, never inside it.
+    // The transaction says when it holds its row; a loaded machine may take long to get there.
     let release!: () => void;
+    let holding!: () => void;
+    const inside = new Promise<void>((resolve) => (holding = resolve));
     const held = s.transaction(async (tx, t) => {
       await tx.insert(t.runs).values({ ...run('run_d'), status: 'running' });
       await new Promise<void>((resolve) => {
         release = resolve;
+        holding();
       });
       throw new Error('rolled back on purpose');
     });
+    await inside;
     const outside = s.runs.create(run('run_e'), OWNER);
     await new Promise((r) => setTimeout(r, 20));
     release();
@@ -300,7 +305,7 @@ describe.each([
     const long_ago = '2020-01-01T00:00:00.000Z';
     const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
     await s.runs.create(run('run_running', 'alice', long_ago), OWNER);
-    await s.runs.submit({ id: 'run_queued', userId: 'alice', request, queuedAt: long_ago });
+    await s.queue.submit({ id: 'run_queued', userId: 'alice', request, queuedAt: long_ago });
     await s.runs.create(run('run_done', 'alice', long_ago), OWNER);
     await s.runs.finish('run_done', 'done', 'Done.', long_ago, OWNER);
     expect(await s.runs.delete('alice', 'run_running')).toBe(false);
@@ -308,7 +313,7 @@ describe.each([
     expect((await s.runs.list('alice', 10)).map((r) => r.id).sort()).toEqual(['run_queued', 'run_running']);
     // Deleting a queued run cancels it: no worker can take it any more.
     expect(await s.runs.delete('alice', 'run_queued')).toBe(true);
-    expect(await s.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString())).toBeUndefined();
+    expect(await s.queue.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString())).toBeUndefined();
   });
 
   it.skipIf(skip)(
@@ -316,13 +321,13 @@ describe.each([
     async () => {
       const s = await open();
       const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false, retries: 1 };
-      await s.runs.submit({ id: 'run_r', userId: 'alice', request, queuedAt: new Date().toISOString() });
+      await s.queue.submit({ id: 'run_r', userId: 'alice', request, queuedAt: new Date().toISOString() });
       // The same worker takes it twice (as with --concurrency 2): only the attempts' tokens differ.
       const firstOwner = attempt('first', 11, 'a');
       const secondOwner = attempt('second', 11, 'a');
-      expect(await s.runs.claimNext(firstOwner, new Date().toISOString())).toMatchObject({ id: 'run_r' });
-      await s.runs.requeue('run_r', new Date().toISOString());
-      expect(await s.runs.claimNext(secondOwner, new Date().toISOString())).toMatchObject({ retried: 1 });
+      expect(await s.queue.claimNext(firstOwner, new Date().toISOString())).toMatchObject({ id: 'run_r' });
+      await s.queue.requeue('run_r', new Date().toISOString());
+      expect(await s.queue.claimNext(secondOwner, new Date().toISOString())).toMatchObject({ retried: 1 });
       const step = (plan: string) => ({
         runId: 'run_r',
         idx: 0,
@@ -353,19 +358,19 @@ describe.each([
       const s = await open();
       const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
       const at = new Date().toISOString();
-      await s.runs.submit({ id: 'run_q', userId: 'alice', request, queuedAt: at });
+      await s.queue.submit({ id: 'run_q', userId: 'alice', request, queuedAt: at });
       await s.runs.create(run('run_busy'), OWNER);
       await s.runs.create(run('run_over'), OWNER);
       await s.runs.finish('run_over', 'done', 'Done.', at, OWNER);
-      expect(await s.runs.requestCancel('bob', 'run_busy', at)).toBe('ended');
-      expect(await s.runs.cancelRequested('run_busy')).toBe(false);
-      expect(await s.runs.requestCancel('alice', 'run_q', at)).toBe('cancelled');
-      expect(await s.runs.requestCancel('alice', 'run_busy', at)).toBe('cancelling');
-      expect(await s.runs.requestCancel('alice', 'run_over', at)).toBe('ended');
-      expect(await s.runs.claimNext(attempt('w'), at)).toBeUndefined();
+      expect(await s.queue.requestCancel('bob', 'run_busy', at)).toBe('ended');
+      expect(await s.queue.cancelRequested('run_busy')).toBe(false);
+      expect(await s.queue.requestCancel('alice', 'run_q', at)).toBe('cancelled');
+      expect(await s.queue.requestCancel('alice', 'run_busy', at)).toBe('cancelling');
+      expect(await s.queue.requestCancel('alice', 'run_over', at)).toBe('ended');
+      expect(await s.queue.claimNext(attempt('w'), at)).toBeUndefined();
       expect((await s.runs.get('alice', 'run_q'))?.status).toBe('cancelled');
-      expect(await s.runs.cancelRequested('run_busy')).toBe(true);
-      expect(await s.runs.cancelRequested('run_over')).toBe(false);
+      expect(await s.queue.cancelRequested('run_busy')).toBe(true);
+      expect(await s.queue.cancelRequested('run_over')).toBe(false);
       // The running run stops itself, and then writes no more.
       expect(await s.runs.finish('run_busy', 'cancelled', 'Cancelled.', at, OWNER)).toBe(true);
       expect(await s.runs.finish('run_busy', 'done', 'late', at, OWNER)).toBe(false);
@@ -399,13 +404,13 @@ describe.each([
       const { stores } = await openTwo();
       const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
       const submit = (i: number, userId: string, idempotencyKey?: string) =>
-        stores[i % 2]?.runs.submit({
+        stores[i % 2]?.queue.submit({
           id: `run_${userId}_${i}`,
           userId,
           request,
           queuedAt: new Date().toISOString(),
           ...(idempotencyKey ? { idempotencyKey } : {}),
-        }) as ReturnType<Store['runs']['submit']>;
+        }) as ReturnType<Store['queue']['submit']>;
       const raced = await Promise.all(Array.from({ length: 16 }, (_, i) => submit(i, 'alice', 'key-1')));
       expect(raced.filter((r) => r.created)).toHaveLength(1);
       expect(new Set(raced.map((r) => r.id)).size).toBe(1);
@@ -433,15 +438,15 @@ describe.each([
         new Promise<void>((resolve) => {
           announced = resolve;
         });
-      const stopListening = await worker.runs.onQueued(() => announced());
+      const stopListening = await worker.queue.onQueued(() => announced());
       cleanups.push(stopListening);
       const request = { task: 't', maxSteps: 3, reflection: false, mcp: false, yes: false };
       const queue = (id: string) =>
-        submitter.runs.submit({ id, userId: 'alice', request, queuedAt: new Date().toISOString() });
+        submitter.queue.submit({ id, userId: 'alice', request, queuedAt: new Date().toISOString() });
       let next = woken();
       await queue('q1');
       await next; // never settles (the test times out) if the announcement does not arrive
-      const claimed = await worker.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString());
+      const claimed = await worker.queue.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString());
       expect(claimed).toMatchObject({ id: 'q1', status: 'running', pid: 7, host: 'w' });
       // The file deleted, or the LISTEN session ended (a server restart): the next run still wakes it.
       // (What the break itself sets off settles first; then only a watch set up again can wake it.)
@@ -451,7 +456,7 @@ describe.each([
       await queue('q2');
       await next;
       expect(
-        await worker.runs.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString()),
+        await worker.queue.claimNext(attempt('worker-7', 7, 'w'), new Date().toISOString()),
       ).toMatchObject({
         id: 'q2',
       });

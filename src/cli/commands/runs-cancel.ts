@@ -11,7 +11,7 @@ import { findRun } from './runs.js';
 export const runsCancelCommand: CommandHandler<OptionsOf<'runs cancel'>> = async (ctx, args) => {
   const run = await findRun(ctx, args[0] ?? '');
   const store = await ctx.store();
-  const outcome = await store.runs.requestCancel(ctx.config.user, run.id, new Date().toISOString());
+  const outcome = await store.queue.requestCancel(ctx.config.user, run.id, new Date().toISOString());
   if (outcome === 'ended') {
     const now = (await store.runs.get(ctx.config.user, run.id))?.status ?? run.status;
     throw new UsageError(

@@ -14,7 +14,8 @@ import { errorMessage, GagentError } from '../../errors.js';
 import { newAttempt, reapAbandonedRuns, thisProcess } from '../../runner/liveness.js';
 import { checkControllerUrl, RunRequestSchema } from '../../runner/run-request.js';
 import { databaseErrorMessage } from '../../store/db-errors.js';
-import type { RunOwner, RunRow } from '../../store/runs.js';
+import type { RunOwner } from '../../store/run-owner.js';
+import type { RunRow } from '../../store/runs.js';
 import type { Store } from '../../store/store.js';
 import type { CommandContext, CommandHandler } from '../context.js';
 import { databaseReplacedError } from '../database-replaced.js';
@@ -128,7 +129,7 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
   // An announcement that comes while the worker is busy claiming is remembered, not lost.
   let announcedSinceClaim = false;
   let wake = () => {};
-  const stopListening = await store.runs.onQueued(() => {
+  const stopListening = await store.queue.onQueued(() => {
     announcedSinceClaim = true;
     wake();
   });
@@ -153,7 +154,9 @@ export const workerCommand: CommandHandler<OptionsOf<'worker'>> = async (ctx, _a
         reapedAt = Date.now();
       }
       claimed =
-        active.size < concurrency ? await store.runs.claimNext(attempt, new Date().toISOString()) : undefined;
+        active.size < concurrency
+          ? await store.queue.claimNext(attempt, new Date().toISOString())
+          : undefined;
       failures = 0;
     } catch (err) {
       // The database locked or out of reach for a while: the runs in progress go on, and so does

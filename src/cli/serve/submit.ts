@@ -47,7 +47,7 @@ export async function submitFromApi(
   const key = idempotencyKey(req);
   const request = checkRunRequest(await readJsonBody(req, limits.maxBodyBytes));
   checkControllerUrl(request, limits.allowedControllerUrls);
-  const run = await store.runs.submit({
+  const run = await store.queue.submit({
     id: newRunId(),
     userId: user,
     request,
