@@ -30,4 +30,6 @@ export const {
   stepArtifacts,
   toolApprovals,
   workers,
+  mcpServers,
+  mcpOauth,
 } = tables;

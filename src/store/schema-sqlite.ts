@@ -45,4 +45,6 @@ export const {
   stepArtifacts,
   toolApprovals,
   workers,
+  mcpServers,
+  mcpOauth,
 } = tables;

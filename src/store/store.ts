@@ -8,6 +8,7 @@ import { AccountRepository } from './accounts.js';
 import { ApprovalRepository } from './approvals.js';
 import { ArtifactRepository } from './artifacts.js';
 import type { Database, Db, Dialect } from './database.js';
+import { McpServerRepository } from './mcp-servers.js';
 import { openSqlite } from './open-sqlite.js';
 import { PendingRepository } from './pending.js';
 import { RunQueueRepository } from './run-queue.js';
@@ -27,6 +28,8 @@ const TABLES = [
   'run_steps',
   'tool_approvals',
   'step_artifacts',
+  'mcp_servers',
+  'mcp_oauth',
 ] as const;
 
 export type TableName = (typeof TABLES)[number];
@@ -63,6 +66,10 @@ function userRowCount(t: Tables, userId: string, table: TableName) {
         return n.from(t.toolApprovals).where(eq(t.toolApprovals.userId, userId));
       case 'step_artifacts':
         return n.from(t.stepArtifacts).where(inArray(t.stepArtifacts.runId, ofUser(db)));
+      case 'mcp_servers':
+        return n.from(t.mcpServers).where(eq(t.mcpServers.userId, userId));
+      case 'mcp_oauth':
+        return n.from(t.mcpOauth).where(eq(t.mcpOauth.userId, userId));
     }
   };
 }
@@ -76,6 +83,7 @@ export class Store {
   readonly approvals: ApprovalRepository;
   readonly artifacts: ArtifactRepository;
   readonly workers: WorkerRepository;
+  readonly mcpServers: McpServerRepository;
 
   private constructor(private readonly database: Database) {
     this.accounts = new AccountRepository(database);
@@ -84,6 +92,7 @@ export class Store {
     this.runs = new RunRepository(database);
     this.queue = new RunQueueRepository(database);
     this.approvals = new ApprovalRepository(database);
+    this.mcpServers = new McpServerRepository(database);
     this.artifacts = new ArtifactRepository(database);
     this.workers = new WorkerRepository(database);
   }

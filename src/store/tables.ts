@@ -11,6 +11,7 @@ import type { SQL } from 'drizzle-orm';
 import type * as pg from 'drizzle-orm/pg-core';
 import type { AccountStatus } from '../domain/accounts.js';
 import type { RunStatus, StepKind } from '../domain/run.js';
+import { defineMcpTables } from './tables-mcp.js';
 
 type BytesColumn = ReturnType<ReturnType<typeof pg.customType<{ data: Buffer; driverData: Buffer }>>>;
 
@@ -247,6 +248,7 @@ export function defineTables(k: DialectKit) {
     stepArtifacts,
     toolApprovals,
     workers,
+    ...defineMcpTables(k),
   };
 }
 
