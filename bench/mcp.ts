@@ -31,7 +31,7 @@ export async function benchMcp(calls = 200): Promise<BenchRow[]> {
   const server = await startFakeWeather();
   const args = { city: 'Paris' };
   const registry = await McpRegistry.connect([
-    { name: 'weather', source: 'env', url: server.url.toString(), headers: {}, trustReadOnlyHints: false },
+    { name: 'weather', source: 'env', endpoint: { kind: 'http', url: server.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
   ]);
   const handle = registry.get('weather');
   if (!handle) throw new Error('the bench server did not connect');
@@ -82,8 +82,7 @@ export async function benchRegistry(rounds = 5, servers = 10, delayMs = 200): Pr
   const configs: ServerConfig[] = slow.map((s, i) => ({
     name: `slow${i}`,
     source: 'env',
-    url: s.url.toString(),
-    headers: {},
+    endpoint: { kind: 'http', url: s.url.toString(), headers: {}, mode: 'http' },
     trustReadOnlyHints: false,
   }));
   const connect = async (subset: ServerConfig[]) => {

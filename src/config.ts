@@ -106,6 +106,11 @@ export interface Config {
    * this process's own GAGENT_CONTROLLER_URL (a run that names none goes there anyway).
    */
   readonly allowedControllerUrls: readonly ControllerUrlPrefix[];
+  /**
+   * Whether stdio MCP servers may start: always for a user's own commands; in serve and workers
+   * only when the operator says so (GAGENT_ALLOW_STDIO=1), since they run programs on this machine.
+   */
+  readonly allowStdioServers: boolean;
   /** The X DISPLAY the local controller would use, if any. */
   readonly display?: string;
   /** A Wayland session is present (a browser can open even without DISPLAY). */
@@ -133,6 +138,8 @@ export interface ConfigFlags {
   groundingModel?: string;
   controller?: string;
   controllerUrl?: string;
+  /** The command acts for others (serve, worker): stdio MCP servers only with GAGENT_ALLOW_STDIO=1. */
+  shared?: boolean;
 }
 
 const AUTH_CONFIG_ENV = /^COMPOSIO_([A-Z0-9_]+)_AUTH_CONFIG_ID$/;
@@ -270,8 +277,10 @@ export function loadConfig(flags: ConfigFlags = {}, env: Env = process.env): Con
     ];
   });
   const secrets = envSecrets(env);
+  const allowStdioServers = !flags.shared || env.GAGENT_ALLOW_STDIO === '1';
 
   return {
+    allowStdioServers,
     get home() {
       return home();
     },

@@ -148,6 +148,63 @@ export const define = {
       .argument('[tool]', 'only this tool')
       .addOption(userOption())
       .addOption(jsonOption()),
+  'mcp add': () =>
+    new Command('add')
+      .description('add an MCP server: a URL, or -- and the command that starts a stdio program')
+      .argument('<name>', 'a name for it (lower case: letters, digits, - and _)')
+      .argument('[where...]', 'the server URL, or -- COMMAND ARGS… for a stdio program')
+      .option(
+        '--header <"Name: value">',
+        'a header sent with every request (repeatable; remote servers)',
+        collect,
+      )
+      .addOption(
+        new Option(
+          '--transport <kind>',
+          'http (Streamable HTTP, falling back to SSE) or sse (remote servers)',
+        ).choices(['http', 'sse'] as const),
+      )
+      .option(
+        '--env <NAME=value>',
+        'a variable for the program, the only ones it gets besides PATH and HOME (repeatable)',
+        collect,
+      )
+      .addOption(
+        new Option(
+          '--trust <level>',
+          "none (every call asks) or read-only-hints (believe its tools' read-only claims)",
+        ).choices(['none', 'read-only-hints'] as const),
+      )
+      .option(
+        '--client-id <id>',
+        'OAuth: a client id registered for gagent by hand (when the server has no registration)',
+      )
+      .option('--callback-port <port>', 'OAuth: the fixed loopback port the client id was registered with')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'mcp list': () =>
+    new Command('list')
+      .description('the MCP servers the user added (without connecting to them)')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'mcp get': () =>
+    new Command('get')
+      .description('one added MCP server, its secrets redacted')
+      .argument('<name>', 'the server')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'mcp remove': () =>
+    new Command('remove')
+      .description('remove an added MCP server, and any login to it')
+      .argument('<name>', 'the server')
+      .addOption(userOption())
+      .addOption(jsonOption()),
+  'mcp import': () =>
+    new Command('import')
+      .description('add the servers of an {"mcpServers": {…}} file (Claude Desktop, Claude Code, Gemini CLI)')
+      .argument('<file>', 'the JSON file')
+      .addOption(userOption())
+      .addOption(jsonOption()),
   'tools list': () =>
     new Command('list')
       .description('list the tools available to the user')
@@ -203,7 +260,8 @@ export type OptionsOf<P extends CommandPath> = ReturnType<ReturnType<(typeof def
 export const GROUPS: Record<string, string> = {
   runs: 'the history of runs',
   approvals: 'remembered "always" approvals of MCP tools',
-  tools: 'the MCP tools of connected accounts',
+  mcp: 'MCP servers the user adds: remote (HTTP, SSE) or local programs (stdio)',
+  tools: 'the MCP tools of connected accounts and added servers',
   debug: 'look inside: registry, redirect, Composio, database',
 };
 
@@ -222,6 +280,11 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   'runs prune': async () => (await import('./commands/runs.js')).runsPruneCommand,
   'approvals list': async () => (await import('./commands/approvals.js')).approvalsListCommand,
   'approvals revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,
+  'mcp add': async () => (await import('./commands/mcp-servers.js')).mcpAddCommand,
+  'mcp list': async () => (await import('./commands/mcp-servers.js')).mcpListCommand,
+  'mcp get': async () => (await import('./commands/mcp-servers.js')).mcpGetCommand,
+  'mcp remove': async () => (await import('./commands/mcp-servers.js')).mcpRemoveCommand,
+  'mcp import': async () => (await import('./commands/mcp-servers.js')).mcpImportCommand,
   'tools list': async () => (await import('./commands/tools.js')).toolsListCommand,
   'tools call': async () => (await import('./commands/tools.js')).toolsCallCommand,
   'debug mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,

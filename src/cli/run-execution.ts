@@ -125,6 +125,7 @@ export async function executeRun(run: RunExecution): Promise<RunSummary> {
   await run.watch?.(bus);
   const services: RunServices = {
     fetch: ctx.http.fetch,
+    redactor: ctx.redactor,
     checkAccounts: (signal) => checkAccounts(ctx, signal),
     historyWritten: () => history.flush(),
     historyLost: () => history.lost,

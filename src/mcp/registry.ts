@@ -9,28 +9,11 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import { McpSessionError } from './errors.js';
+import { type ServerConfig, type ServerSource, endpointOrigin } from './server-config.js';
 import { McpSession } from './session.js';
 import type { McpToolSource, ServerTrust } from './types.js';
 
-export type ServerSource = 'db' | 'env';
-
-export interface ServerConfig {
-  /** Provider or server name, lower case. */
-  name: string;
-  source: ServerSource;
-  url: string;
-  headers: Record<string, string>;
-  /** Whether the server's read-only hints let tools run without asking (Composio: yes; env: GAGENT_MCP_<NAME>_TRUST). */
-  trustReadOnlyHints: boolean;
-}
-
-function originOf(url: string): string {
-  try {
-    return new URL(url).origin;
-  } catch {
-    return url;
-  }
-}
+export type { ServerConfig, ServerSource };
 
 export type ServerStatus =
   | { state: 'connecting' }
@@ -47,6 +30,8 @@ export interface ServerHandle extends McpToolSource {
   readonly config: ServerConfig;
   readonly status: ServerStatus;
   readonly sessionId: string | undefined;
+  /** Which transport carries the session, once connected. */
+  readonly transportKind: 'streamable-http' | 'sse' | 'stdio' | undefined;
 }
 
 export interface RegistryOptions {
@@ -79,14 +64,18 @@ class ServerSlot implements ServerHandle {
 
   get trust(): ServerTrust {
     return {
-      source: this.config.source === 'db' ? 'composio' : 'env',
+      source: this.config.source,
       honoursReadOnlyHints: this.config.trustReadOnlyHints,
-      origin: originOf(this.config.url),
+      origin: endpointOrigin(this.config.endpoint),
     };
   }
 
   get sessionId(): string | undefined {
     return this.session?.sessionId;
+  }
+
+  get transportKind(): ServerHandle['transportKind'] {
+    return this.session?.transportKind;
   }
 
   callTool(tool: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
@@ -101,14 +90,17 @@ class ServerSlot implements ServerHandle {
 
   /** Connects, lists the tools, and settles into ready, unreachable or unauthorized. */
   async connect(options: RegistryOptions): Promise<void> {
+    if (this.config.disabled) {
+      this.status = { state: 'unreachable', reason: this.config.disabled, latencyMs: 0 };
+      return;
+    }
     const started = performance.now();
     const timeoutMs = options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
     const elapsed = () => Math.round(performance.now() - started);
     const attempt = (async () => {
       const session = await McpSession.open({
         name: this.config.name,
-        url: this.config.url,
-        headers: this.config.headers,
+        endpoint: this.config.endpoint,
         connectTimeoutMs: timeoutMs,
         callTimeoutMs: options.callTimeoutMs,
         maxResultBytes: options.maxResultBytes,

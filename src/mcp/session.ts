@@ -1,24 +1,22 @@
 /**
- * One MCP session per server, reused for every call: Streamable HTTP, connect and call timeouts
- * (progress resets the call timeout), one transparent reconnect when the server lost the session,
- * and terminateSession() before close() (close alone leaves the session open on the server).
+ * One MCP session per server, reused for every call, over whichever transport reaches it (see
+ * transport.ts): connect and call timeouts (progress resets the call timeout), one transparent
+ * reconnect when an HTTP server lost the session, and the session ended on the server on close.
  */
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { CallToolResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { FetchLike } from '../http.js';
-import { packageVersion } from '../package-root.js';
-import { boundedFetch } from './bounded-fetch.js';
 import { classifyMcpError, McpSessionError } from './errors.js';
+import type { Endpoint } from './server-config.js';
 import { parseToolPage } from './tool-list.js';
+import { type Connected, closeConnected, connectEndpoint } from './transport.js';
 
 export interface McpSessionOptions {
   /** Server name, for messages. */
   name: string;
-  url: string;
-  headers?: Record<string, string>;
+  endpoint: Endpoint;
   connectTimeoutMs?: number;
   callTimeoutMs?: number;
   /** Warnings (e.g. a tool skipped for a broken schema). */
@@ -31,48 +29,45 @@ export interface McpSessionOptions {
 
 export const DEFAULT_MAX_RESULT_BYTES = 4 * 1024 * 1024;
 
-const CLIENT_INFO = { name: 'gagent', version: packageVersion(import.meta.url) };
-
 export class McpSession {
-  private client: Client;
-  private transport: StreamableHTTPClientTransport;
+  private connected: Connected;
   private closed = false;
 
   private constructor(
     private readonly options: McpSessionOptions,
-    connected: { client: Client; transport: StreamableHTTPClientTransport },
+    connected: Connected,
   ) {
-    this.client = connected.client;
-    this.transport = connected.transport;
+    this.connected = connected;
   }
 
   static async open(options: McpSessionOptions): Promise<McpSession> {
     return new McpSession(options, await McpSession.connect(options));
   }
 
-  private static async connect(options: McpSessionOptions) {
-    const transport = new StreamableHTTPClientTransport(new URL(options.url), {
-      requestInit: { headers: options.headers ?? {} },
-      fetch: boundedFetch(options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES, options.fetch as never),
-      reconnectionOptions: {
-        initialReconnectionDelay: 1_000,
-        maxReconnectionDelay: 10_000,
-        reconnectionDelayGrowFactor: 1.5,
-        maxRetries: 2,
-      },
-    });
-    const client = new Client(CLIENT_INFO);
+  private static async connect(options: McpSessionOptions): Promise<Connected> {
     try {
-      await client.connect(transport, { timeout: options.connectTimeoutMs ?? 15_000 });
+      return await connectEndpoint(options.endpoint, {
+        name: options.name,
+        connectTimeoutMs: options.connectTimeoutMs ?? 15_000,
+        maxResultBytes: options.maxResultBytes ?? DEFAULT_MAX_RESULT_BYTES,
+        fetch: options.fetch,
+      });
     } catch (err) {
-      await client.close().catch(() => {});
       throw classifyMcpError(err, options.name, 'connecting');
     }
-    return { client, transport };
+  }
+
+  private get client() {
+    return this.connected.client;
+  }
+
+  /** Which transport carries the session. */
+  get transportKind(): Connected['kind'] {
+    return this.connected.kind;
   }
 
   get sessionId(): string | undefined {
-    return this.transport.sessionId;
+    return (this.connected.transport as Partial<StreamableHTTPClientTransport>).sessionId;
   }
 
   get serverVersion(): { name: string; version: string } | undefined {
@@ -123,17 +118,11 @@ export class McpSession {
     );
   }
 
-  /** Terminates the session on the server (HTTP DELETE), then closes the client. */
+  /** Ends the session on the server (HTTP DELETE; a stdio program's process group), then the client. */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    try {
-      await this.transport.terminateSession();
-    } catch {
-      // A server that forgot the session or is gone is fine: we are leaving.
-    } finally {
-      await this.client.close().catch(() => {});
-    }
+    await closeConnected(this.connected);
   }
 
   /** One transparent reconnect when the server answers that our session no longer exists. */
@@ -145,9 +134,7 @@ export class McpSession {
       if (!(classified instanceof McpSessionError) || classified.kind !== 'session_lost' || this.closed)
         throw classified;
       await this.client.close().catch(() => {});
-      const fresh = await McpSession.connect(this.options);
-      this.client = fresh.client;
-      this.transport = fresh.transport;
+      this.connected = await McpSession.connect(this.options);
       try {
         return await fn();
       } catch (retryErr) {

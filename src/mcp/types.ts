@@ -4,18 +4,20 @@
  */
 import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 
+import type { ServerSource } from './server-config.js';
+
 export type { CallToolResult, Tool };
 
 /**
  * Where a server's tools come from, which decides how far their own claims are believed:
- * Composio toolkits are curated, a server configured by environment is not (unless the user
- * trusts its read-only hints with GAGENT_MCP_<NAME>_TRUST).
+ * Composio toolkits are curated; a server the user added or configured by environment is not
+ * (unless the user trusts its read-only hints: mcp add --trust, GAGENT_MCP_<NAME>_TRUST).
  */
 export interface ServerTrust {
-  source: 'composio' | 'env';
+  source: ServerSource;
   /** The server's readOnlyHint lets a tool run without asking. */
   honoursReadOnlyHints: boolean;
-  /** scheme://host:port of the server, remembered with an "always" approval. */
+  /** scheme://host:port of the server (stdio: the program), remembered with an "always" approval. */
   origin: string;
 }
 

@@ -15,7 +15,7 @@ import type { FetchLike } from '../http.js';
 import { snakeCase } from '../mcp/naming.js';
 import type { McpRegistry, ServerHandle } from '../mcp/registry.js';
 import { statusReason } from '../mcp/registry.js';
-import { startUserRegistry } from '../mcp/user-servers.js';
+import { type SecretSink, startUserRegistry } from '../mcp/user-servers.js';
 import type { Store } from '../store/store.js';
 import { buildAgent } from './build-agent.js';
 import type { RunEventBus } from './event-bus.js';
@@ -45,6 +45,8 @@ export interface RunOptions {
 export interface RunServices {
   /** The command's HTTP stack (proxy-aware). */
   fetch: FetchLike;
+  /** Told the secrets of the user's MCP server configurations, so no output shows them. */
+  redactor: SecretSink;
   /** Brings the user's connected accounts in line with Composio before the run; returns the problems. */
   checkAccounts(signal: AbortSignal): Promise<string[]>;
   /** Resolves once the run's history written so far is in the database (its rows exist). */
@@ -92,7 +94,7 @@ async function startMcp(
   bus: RunEventBus,
   signal: AbortSignal,
 ) {
-  const registry = await startUserRegistry(config, store, {
+  const registry = await startUserRegistry(config, store, services.redactor, {
     fetch: services.fetch,
     warn: (message) => bus.emit({ type: 'warning', message }),
   });

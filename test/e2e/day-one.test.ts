@@ -40,7 +40,7 @@ describe('status asks Composio', () => {
     expect(result.stderr).toContain(`found gmail connected at Composio for alice (${made.id})`);
     // Set up as connect would: the MCP connection works, its tools are there.
     const tools = JSON.parse((await gagent(['tools', 'list', '--json', '--user', 'alice'])).stdout);
-    expect(tools.servers).toMatchObject([{ name: 'gmail', source: 'db', state: 'ready' }]);
+    expect(tools.servers).toMatchObject([{ name: 'gmail', source: 'composio', state: 'ready' }]);
     // bob's account is bob's.
     const bob = JSON.parse((await gagent(['status', '--json', '--user', 'carol'])).stdout);
     expect(bob.providers[0]).toMatchObject({ status: 'NOT_CONNECTED', connectedAccountId: null });

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { McpRegistry } from '../../src/mcp/registry.js';
+import type { ServerConfig } from '../../src/mcp/server-config.js';
 import { connectUserRegistry, userServerConfigs } from '../../src/mcp/user-servers.js';
+import { Redactor } from '../../src/redact.js';
 import { startFakeGmail, startFakeSlack, startFakeWeather } from '../fakes/mcp/providers.js';
 import { type FakeMcpServer, startFakeMcpServer } from '../fakes/mcp/server.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
@@ -12,6 +14,9 @@ async function serve<T extends FakeMcpServer>(server: Promise<T>): Promise<T> {
   const s = await server;
   cleanups.push(() => s.close());
   return s;
+}
+function httpHeaders(config: ServerConfig | undefined): Record<string, string> {
+  return config?.endpoint.kind === 'http' ? config.endpoint.headers : {};
 }
 async function store() {
   const t = await tempStore();
@@ -27,20 +32,18 @@ describe('McpRegistry', () => {
     const refusing = await serve(startFakeMcpServer({ tools: [], refuse: true }));
     const registry = await McpRegistry.connect(
       [
-        { name: 'slow', source: 'env', url: slow.url.toString(), headers: {}, trustReadOnlyHints: false },
-        { name: 'locked', source: 'env', url: locked.url.toString(), headers: {}, trustReadOnlyHints: false },
+        { name: 'slow', source: 'env', endpoint: { kind: 'http', url: slow.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
+        { name: 'locked', source: 'env', endpoint: { kind: 'http', url: locked.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
         {
           name: 'refusing',
           source: 'env',
-          url: refusing.url.toString(),
-          headers: {},
+          endpoint: { kind: 'http', url: refusing.url.toString(), headers: {}, mode: 'http' },
           trustReadOnlyHints: false,
         },
         {
           name: 'weather',
           source: 'env',
-          url: weather.url.toString(),
-          headers: {},
+          endpoint: { kind: 'http', url: weather.url.toString(), headers: {}, mode: 'http' },
           trustReadOnlyHints: false,
         },
       ],
@@ -66,8 +69,8 @@ describe('McpRegistry', () => {
     const gmail = await serve(startFakeGmail());
     const slack = await serve(startFakeSlack());
     const registry = await McpRegistry.connect([
-      { name: 'gmail', source: 'db', url: gmail.url.toString(), headers: {}, trustReadOnlyHints: true },
-      { name: 'slack', source: 'db', url: slack.url.toString(), headers: {}, trustReadOnlyHints: true },
+      { name: 'gmail', source: 'composio', endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
+      { name: 'slack', source: 'composio', endpoint: { kind: 'http', url: slack.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
     ]);
     expect(gmail.sessionCount() + slack.sessionCount()).toBe(2);
     await registry.close();
@@ -93,14 +96,14 @@ describe('McpRegistry', () => {
         GAGENT_MCP_SLACK_HEADERS: 'X-Team: blue',
       },
     );
-    const configs = await userServerConfigs(config, s);
-    expect(configs.map((c) => [c.name, c.source, c.url])).toEqual([
-      ['weather', 'db', dbWeather.url.toString()],
+    const configs = await userServerConfigs(config, s, new Redactor([]));
+    expect(configs.map((c) => [c.name, c.source, c.endpoint.kind === 'http' && c.endpoint.url])).toEqual([
+      ['weather', 'composio', dbWeather.url.toString()],
       ['slack', 'env', envSlack.url.toString()],
     ]);
-    expect(configs[0]?.headers['x-api-key']).toBe('ak_test');
-    expect(configs[1]?.headers).toEqual({ 'X-Team': 'blue', Authorization: 'Bearer tok_env_slack' });
-    const registry = await connectUserRegistry(config, s);
+    expect(httpHeaders(configs[0])['x-api-key']).toBe('ak_test');
+    expect(httpHeaders(configs[1])).toEqual({ 'X-Team': 'blue', Authorization: 'Bearer tok_env_slack' });
+    const registry = await connectUserRegistry(config, s, new Redactor([]));
     cleanups.push(() => registry.close());
     expect(
       registry
@@ -126,8 +129,8 @@ describe('McpRegistry', () => {
     await recordConnection(s, 'alice', 'gmail', gmail.url.toString());
     await recordConnection(s, 'bob', 'slack', slack.url.toString());
     const base = { GAGENT_HOME: '/nonexistent', COMPOSIO_API_KEY: 'ak_test' };
-    const alice = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
-    const bob = await connectUserRegistry(loadConfig({ user: 'bob' }, base), s);
+    const alice = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s, new Redactor([]));
+    const bob = await connectUserRegistry(loadConfig({ user: 'bob' }, base), s, new Redactor([]));
     cleanups.push(
       () => alice.close(),
       () => bob.close(),
@@ -139,7 +142,7 @@ describe('McpRegistry', () => {
     expect(bob.ready().flatMap((r) => r.tools.map((t) => t.name))).toEqual(['SLACK_SEND_MESSAGE']);
 
     await s.accounts.disconnect('alice', 'gmail');
-    const after = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s);
+    const after = await connectUserRegistry(loadConfig({ user: 'alice' }, base), s, new Redactor([]));
     cleanups.push(() => after.close());
     expect(after.servers()).toEqual([]);
   });

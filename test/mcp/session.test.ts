@@ -11,8 +11,17 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((s) => s.close()));
 });
 
-async function open(server: FakeMcpServer, extra: Partial<Parameters<typeof McpSession.open>[0]> = {}) {
-  const session = await McpSession.open({ name: 'test', url: server.url.toString(), ...extra });
+/** An endpoint reached by Streamable HTTP alone, as these tests are about that transport. */
+function http(url: string | URL, headers: Record<string, string> = {}) {
+  return { kind: 'http', url: url.toString(), headers, mode: 'http' } as const;
+}
+
+async function open(
+  server: FakeMcpServer,
+  extra: Partial<Parameters<typeof McpSession.open>[0]> & { headers?: Record<string, string> } = {},
+) {
+  const { headers, ...rest } = extra;
+  const session = await McpSession.open({ name: 'test', endpoint: http(server.url, headers), ...rest });
   sessions.push(session);
   return session;
 }
@@ -94,16 +103,16 @@ describe('McpSession', () => {
     const locked = await startFakeGmail({ bearer: 'right-token' });
     const refusing = await startFakeMcpServer({ tools: [], refuse: true });
     servers.push(locked, refusing);
-    await expect(McpSession.open({ name: 'locked', url: locked.url.toString() })).rejects.toMatchObject({
+    await expect(McpSession.open({ name: 'locked', endpoint: http(locked.url.toString()) })).rejects.toMatchObject({
       kind: 'unauthorized',
       exitCode: 3,
     });
     const ok = await open(locked, { headers: { Authorization: 'Bearer right-token' } });
     expect((await ok.listTools()).length).toBe(2);
-    await expect(McpSession.open({ name: 'refusing', url: refusing.url.toString() })).rejects.toBeInstanceOf(
+    await expect(McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) })).rejects.toBeInstanceOf(
       McpSessionError,
     );
-    await expect(McpSession.open({ name: 'refusing', url: refusing.url.toString() })).rejects.toMatchObject({
+    await expect(McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) })).rejects.toMatchObject({
       kind: 'unreachable',
     });
   });
@@ -112,7 +121,7 @@ describe('McpSession', () => {
     const gone = await startFakeGmail();
     const url = gone.url.toString();
     await gone.close();
-    await expect(McpSession.open({ name: 'gone', url })).rejects.toMatchObject({
+    await expect(McpSession.open({ name: 'gone', endpoint: http(url) })).rejects.toMatchObject({
       kind: 'unreachable',
       exitCode: 4,
     });

@@ -1,9 +1,44 @@
-/** gagent debug mcp-client: every MCP server of the user, with source, redacted URL and headers, session, state, latency and tools. */
+/**
+ * gagent debug mcp-client: every MCP server of the user, with source, where it is (redacted URL
+ * and headers, or the program with its variables redacted), transport, session, state, latency
+ * and tools.
+ */
 import { statusReason } from '../../mcp/registry.js';
-import { redactHeaders, redactUrl } from '../../redact.js';
-import type { CommandHandler } from '../context.js';
+import type { Endpoint } from '../../mcp/server-config.js';
+import { REDACTED, redactHeaders, redactUrl } from '../../redact.js';
+import type { CommandContext, CommandHandler } from '../context.js';
 import type { OptionsOf } from '../definitions.js';
 import { withRegistry } from '../user-registry.js';
+
+type ShownEndpoint =
+  | { command: string; args: string[]; env: Record<string, string>; log: string }
+  | { url: string; headers: Record<string, string> };
+
+/** Where a server is, with every secret in it replaced. */
+export function shownEndpoint(endpoint: Endpoint, ctx: CommandContext): ShownEndpoint {
+  if (endpoint.kind === 'stdio') {
+    return {
+      command: endpoint.command,
+      args: endpoint.args.map((a) => ctx.redactor.redact(a)),
+      env: Object.fromEntries(Object.keys(endpoint.env).map((k) => [k, REDACTED])),
+      log: endpoint.logFile,
+    };
+  }
+  return { url: redactUrl(endpoint.url), headers: redactHeaders(endpoint.headers) };
+}
+
+function endpointLines(shown: ShownEndpoint): string[] {
+  if ('command' in shown) {
+    const env = Object.keys(shown.env);
+    return [
+      `  command  ${[shown.command, ...shown.args].join(' ')}`,
+      `  env      ${env.length ? env.map((k) => `${k}=${REDACTED}`).join(' ') : '(none)'}`,
+      `  log      ${shown.log}`,
+    ];
+  }
+  const headers = Object.entries(shown.headers).map(([k, v]) => `${k}: ${v}`);
+  return [`  url      ${shown.url}`, `  headers  ${headers.join('; ') || '(none)'}`];
+}
 
 export const debugMcpClientCommand: CommandHandler<OptionsOf<'debug mcp-client'>> = async (ctx) => {
   const servers = await withRegistry(
@@ -13,8 +48,8 @@ export const debugMcpClientCommand: CommandHandler<OptionsOf<'debug mcp-client'>
       registry.servers().map((s) => ({
         name: s.config.name,
         source: s.config.source,
-        url: redactUrl(s.config.url),
-        headers: redactHeaders(s.config.headers),
+        ...shownEndpoint(s.config.endpoint, ctx),
+        transport: s.transportKind ?? null,
         sessionId: s.sessionId ?? null,
         state: s.status.state,
         reason: statusReason(s.status),
@@ -28,12 +63,8 @@ export const debugMcpClientCommand: CommandHandler<OptionsOf<'debug mcp-client'>
       .map((s) =>
         [
           `${s.name}  [${s.source}]  ${s.state}${s.reason ? ` — ${s.reason}` : ''}  (${s.latencyMs} ms)`,
-          `  url      ${s.url}`,
-          `  headers  ${
-            Object.entries(s.headers)
-              .map(([k, v]) => `${k}: ${v}`)
-              .join('; ') || '(none)'
-          }`,
+          ...endpointLines(s),
+          `  via      ${s.transport ?? '—'}`,
           `  session  ${s.sessionId ?? '—'}`,
           `  tools    ${s.tools.join(', ') || '—'}`,
         ].join('\n'),

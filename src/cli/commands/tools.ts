@@ -92,18 +92,18 @@ export const toolsCallCommand: CommandHandler<OptionsOf<'tools call'>> = async (
   const store = await ctx.store();
 
   // Composio is the source of truth: check the account now, not 30 s ago.
-  const before = (await userServerConfigs(config, store)).find((s) => s.name === provider);
+  const before = (await userServerConfigs(config, store, ctx.redactor)).find((s) => s.name === provider);
   if (
-    before?.source === 'db' ||
+    before?.source === 'composio' ||
     (await store.accounts.providerState(config.user, provider)).connectedAccountId
   ) {
     await (await accountManager(ctx)).sync(config.user, provider, { force: true, signal: ctx.signal });
   }
-  const target = (await userServerConfigs(config, store)).find((s) => s.name === provider);
+  const target = (await userServerConfigs(config, store, ctx.redactor)).find((s) => s.name === provider);
   if (!target) {
     throw new NotAuthorizedError(
       `No MCP server named "${provider}" is available for ${config.user}.`,
-      `Connect it with gagent connect ${provider}, or set GAGENT_MCP_${provider.toUpperCase()}_URL.`,
+      `Connect it with gagent connect ${provider}, add it with gagent mcp add ${provider} <url> (or -- <command>), or set GAGENT_MCP_${provider.toUpperCase()}_URL.`,
     );
   }
 

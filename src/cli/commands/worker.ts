@@ -47,6 +47,7 @@ function runContext(ctx: CommandContext, row: RunRow, request: RunRequest): Comm
     controller: request.controller,
     controllerUrl: request.controllerUrl,
     groundingModel: request.groundingModel,
+    shared: true,
   });
   return { ...ctx, config };
 }

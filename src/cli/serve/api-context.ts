@@ -41,7 +41,7 @@ export function requestContext(
   const stderr = new Capture();
   const output = new Output({ stdout, stderr }, deps.redactor, true);
   const ctx: CommandContext = {
-    config: loadConfig({ user }),
+    config: loadConfig({ user, shared: true }),
     output,
     redactor: deps.redactor,
     signal: AbortSignal.any([deps.signal, signal]),
