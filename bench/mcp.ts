@@ -31,7 +31,12 @@ export async function benchMcp(calls = 200): Promise<BenchRow[]> {
   const server = await startFakeWeather();
   const args = { city: 'Paris' };
   const registry = await McpRegistry.connect([
-    { name: 'weather', source: 'env', endpoint: { kind: 'http', url: server.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
+    {
+      name: 'weather',
+      source: 'env',
+      endpoint: { kind: 'http', url: server.url.toString(), headers: {}, mode: 'http' },
+      trustReadOnlyHints: false,
+    },
   ]);
   const handle = registry.get('weather');
   if (!handle) throw new Error('the bench server did not connect');

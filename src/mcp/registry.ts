@@ -9,7 +9,7 @@ import type { CallToolResult, Tool } from '@modelcontextprotocol/sdk/types.js';
 import { ExitCode, errorMessage } from '../errors.js';
 import type { FetchLike } from '../http.js';
 import { McpSessionError } from './errors.js';
-import { type ServerConfig, type ServerSource, endpointOrigin } from './server-config.js';
+import { endpointOrigin, type ServerConfig, type ServerSource } from './server-config.js';
 import { McpSession } from './session.js';
 import type { McpToolSource, ServerTrust } from './types.js';
 

@@ -5,7 +5,10 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import {
+  StreamableHTTPClientTransport,
+  StreamableHTTPError,
+} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { FetchLike } from '../http.js';
 import { packageVersion } from '../package-root.js';
@@ -85,7 +88,8 @@ export async function connectEndpoint(endpoint: Endpoint, options: TransportOpti
 /** Ends a session: Streamable HTTP sessions are terminated on the server (DELETE) first. */
 export async function closeConnected(connected: Connected): Promise<void> {
   try {
-    if (connected.transport instanceof StreamableHTTPClientTransport) await connected.transport.terminateSession();
+    if (connected.transport instanceof StreamableHTTPClientTransport)
+      await connected.transport.terminateSession();
   } catch {
     // A server that forgot the session or is gone is fine: we are leaving.
   } finally {

@@ -71,8 +71,18 @@ async function world(options: {
   const gmail = await startFakeGmail();
   const slack = await startFakeSlack();
   const registry = await McpRegistry.connect([
-    { name: 'gmail', source: 'composio', endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
-    { name: 'slack', source: 'composio', endpoint: { kind: 'http', url: slack.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
+    {
+      name: 'gmail',
+      source: 'composio',
+      endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' },
+      trustReadOnlyHints: true,
+    },
+    {
+      name: 'slack',
+      source: 'composio',
+      endpoint: { kind: 'http', url: slack.url.toString(), headers: {}, mode: 'http' },
+      trustReadOnlyHints: true,
+    },
   ]);
   cleanups.push(
     () => server.close(),
@@ -380,7 +390,12 @@ describe('a server that joins while the model is answering', () => {
   it('binds its tools before the reply is judged, so the model is not told the action is missing', async () => {
     const gmail = await startFakeGmail();
     const registry = await McpRegistry.connect([
-      { name: 'gmail', source: 'composio', endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
+      {
+        name: 'gmail',
+        source: 'composio',
+        endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' },
+        trustReadOnlyHints: true,
+      },
     ]);
     // The server is "ready" only once the generator request is on its way: after the prompt was written.
     let joined = false;

@@ -89,7 +89,10 @@ describe('gagent mcp add, list, get, remove', () => {
       [['mcp', 'add', 'x', 'ftp://127.0.0.1/mcp'], 'must be an http or https URL'],
       [['mcp', 'add', 'x'], 'Say where the server is'],
       [['mcp', 'add', 'x', 'http://127.0.0.1:9/mcp', '--env', 'A=b'], '--env is for stdio programs'],
-      [['mcp', 'add', 'x', '--header', 'A: b', '--', 'node', 'server.js'], '--header and --transport are for remote'],
+      [
+        ['mcp', 'add', 'x', '--header', 'A: b', '--', 'node', 'server.js'],
+        '--header and --transport are for remote',
+      ],
       [['mcp', 'add', 'x', '--env', 'not-a-pair', '--', 'node'], 'is not NAME=value'],
       [['mcp', 'add', 'x', 'http://127.0.0.1:9/mcp', '--header', 'X-A: one\rtwo'], 'control character'],
       [['mcp', 'add', 'x', 'http://127.0.0.1:9/mcp', '--callback-port', '70000'], '--callback-port must be'],
@@ -114,10 +117,17 @@ describe('gagent mcp import', () => {
       JSON.stringify({
         mcpServers: {
           files: { command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', '/srv'] },
-          remote: { type: 'http', url: 'https://mcp.example.test/mcp', headers: { Authorization: 'Bearer ${DEMO_TOKEN}' } },
+          remote: {
+            type: 'http',
+            url: 'https://mcp.example.test/mcp',
+            headers: { Authorization: 'Bearer ${DEMO_TOKEN}' },
+          },
           gemini: { httpUrl: 'http://127.0.0.1:9/mcp' },
           legacy: { type: 'sse', url: 'http://127.0.0.1:9/sse' },
-          memory: { command: 'mcp-server-memory', env: { MEMORY_FILE_PATH: '${MEM_PATH:-/tmp/memory.jsonl}' } },
+          memory: {
+            command: 'mcp-server-memory',
+            env: { MEMORY_FILE_PATH: '${MEM_PATH:-/tmp/memory.jsonl}' },
+          },
           off: { command: 'nothing', disabled: true },
         },
       }),

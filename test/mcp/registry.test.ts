@@ -32,8 +32,18 @@ describe('McpRegistry', () => {
     const refusing = await serve(startFakeMcpServer({ tools: [], refuse: true }));
     const registry = await McpRegistry.connect(
       [
-        { name: 'slow', source: 'env', endpoint: { kind: 'http', url: slow.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
-        { name: 'locked', source: 'env', endpoint: { kind: 'http', url: locked.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: false },
+        {
+          name: 'slow',
+          source: 'env',
+          endpoint: { kind: 'http', url: slow.url.toString(), headers: {}, mode: 'http' },
+          trustReadOnlyHints: false,
+        },
+        {
+          name: 'locked',
+          source: 'env',
+          endpoint: { kind: 'http', url: locked.url.toString(), headers: {}, mode: 'http' },
+          trustReadOnlyHints: false,
+        },
         {
           name: 'refusing',
           source: 'env',
@@ -69,8 +79,18 @@ describe('McpRegistry', () => {
     const gmail = await serve(startFakeGmail());
     const slack = await serve(startFakeSlack());
     const registry = await McpRegistry.connect([
-      { name: 'gmail', source: 'composio', endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
-      { name: 'slack', source: 'composio', endpoint: { kind: 'http', url: slack.url.toString(), headers: {}, mode: 'http' }, trustReadOnlyHints: true },
+      {
+        name: 'gmail',
+        source: 'composio',
+        endpoint: { kind: 'http', url: gmail.url.toString(), headers: {}, mode: 'http' },
+        trustReadOnlyHints: true,
+      },
+      {
+        name: 'slack',
+        source: 'composio',
+        endpoint: { kind: 'http', url: slack.url.toString(), headers: {}, mode: 'http' },
+        trustReadOnlyHints: true,
+      },
     ]);
     expect(gmail.sessionCount() + slack.sessionCount()).toBe(2);
     await registry.close();

@@ -103,16 +103,20 @@ describe('McpSession', () => {
     const locked = await startFakeGmail({ bearer: 'right-token' });
     const refusing = await startFakeMcpServer({ tools: [], refuse: true });
     servers.push(locked, refusing);
-    await expect(McpSession.open({ name: 'locked', endpoint: http(locked.url.toString()) })).rejects.toMatchObject({
+    await expect(
+      McpSession.open({ name: 'locked', endpoint: http(locked.url.toString()) }),
+    ).rejects.toMatchObject({
       kind: 'unauthorized',
       exitCode: 3,
     });
     const ok = await open(locked, { headers: { Authorization: 'Bearer right-token' } });
     expect((await ok.listTools()).length).toBe(2);
-    await expect(McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) })).rejects.toBeInstanceOf(
-      McpSessionError,
-    );
-    await expect(McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) })).rejects.toMatchObject({
+    await expect(
+      McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) }),
+    ).rejects.toBeInstanceOf(McpSessionError);
+    await expect(
+      McpSession.open({ name: 'refusing', endpoint: http(refusing.url.toString()) }),
+    ).rejects.toMatchObject({
       kind: 'unreachable',
     });
   });
