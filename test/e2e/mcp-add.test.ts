@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the files imported here hold ${VAR} references on purpose.
 /**
  * gagent mcp add | list | get | remove | import, as a user types them: servers stored per user,
  * secrets never shown, bad input one sentence with exit 2 and nothing stored; a legacy SSE-only
