@@ -3,7 +3,7 @@
  * shape the database keeps. Every value is checked here; nothing reaches the store unchecked.
  */
 import { z } from 'zod';
-import { parseHeaderList, parseHttpUrl } from '../config/parse.js';
+import { parseHttpUrl } from '../config/parse.js';
 import { UsageError } from '../errors.js';
 import type { McpTransportKind, NewMcpServer } from '../store/mcp-servers.js';
 
@@ -45,6 +45,21 @@ export function parseEnvPairs(pairs: readonly string[], what = '--env'): Record<
     env[key] = checkText(pair.slice(idx + 1), `${what} ${key}`);
   }
   return env;
+}
+
+const HEADER_NAME = /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/;
+
+/** One `Name: value` (the value may hold ; and :, as cookies do). */
+export function parseOneHeader(text: string): Record<string, string> {
+  const idx = text.indexOf(':');
+  const name = text.slice(0, Math.max(idx, 0)).trim();
+  if (idx <= 0 || !HEADER_NAME.test(name)) {
+    throw new UsageError(
+      `--header "${text}" is not "Name: value".`,
+      'Write each header as --header "Name: value".',
+    );
+  }
+  return { [name]: checkText(text.slice(idx + 1).trim(), `The header ${name}`) };
 }
 
 function checkHeaders(headers: Record<string, string>, what: string): Record<string, string> {
@@ -133,7 +148,7 @@ export function targetFromWords(
     if (options.env?.length)
       throw new UsageError('--env is for stdio programs; a remote server takes --header.');
     const headers: Record<string, string> = {};
-    for (const h of options.header ?? []) Object.assign(headers, parseHeaderList(h, '--header'));
+    for (const h of options.header ?? []) Object.assign(headers, parseOneHeader(h));
     const transport = options.transport as 'http' | 'sse' | undefined;
     return { url: first, headers, ...(transport ? { transport } : {}) };
   }

@@ -63,6 +63,12 @@ export const mcpAddCommand: CommandHandler<OptionsOf<'mcp add'>> = async (ctx, a
   const [rawName = '', ...words] = args;
   const name = parseServerName(rawName);
   const target = targetFromWords(words, options);
+  if ('command' in target && !ctx.config.allowStdioServers) {
+    throw new UsageError(
+      'stdio MCP servers cannot be added here: they would run programs on this server.',
+      'Its operator can allow them with GAGENT_ALLOW_STDIO=1; a remote server (a URL) works anywhere.',
+    );
+  }
   const server = checkedServer(name, target, {
     trust: options.trust,
     clientId: options.clientId,

@@ -45,6 +45,42 @@ const flag = (query: Query, name: string) => ['1', 'true', 'yes'].includes(query
 
 export const ToolCallBody = z.object({ args: z.record(z.string(), z.unknown()).default({}) }).strict();
 
+/** An MCP server as the API takes it: the words and flags of `gagent mcp add`, as JSON. */
+export const McpServerBody = z
+  .object({
+    name: z.string(),
+    url: z.string().optional(),
+    headers: z.record(z.string(), z.string()).optional(),
+    transport: z.enum(['http', 'sse']).optional(),
+    command: z.string().optional(),
+    args: z.array(z.string()).optional(),
+    env: z.record(z.string(), z.string()).optional(),
+    trust: z.enum(['none', 'read-only-hints']).optional(),
+    clientId: z.string().optional(),
+    callbackPort: z.number().int().optional(),
+  })
+  .strict();
+
+function mcpAddInvocation(body: z.infer<typeof McpServerBody>) {
+  const where =
+    body.url !== undefined
+      ? [body.url]
+      : body.command !== undefined
+        ? [body.command, ...(body.args ?? [])]
+        : [];
+  return {
+    args: [body.name, ...where],
+    options: {
+      header: Object.entries(body.headers ?? {}).map(([k, v]) => `${k}: ${v}`),
+      env: Object.entries(body.env ?? {}).map(([k, v]) => `${k}=${v}`),
+      ...(body.transport ? { transport: body.transport } : {}),
+      ...(body.trust ? { trust: body.trust } : {}),
+      ...(body.clientId ? { clientId: body.clientId } : {}),
+      ...(body.callbackPort !== undefined ? { callbackPort: String(body.callbackPort) } : {}),
+    },
+  };
+}
+
 export function routes(runRequest: z.ZodType): Route[] {
   return [
     {
@@ -169,6 +205,36 @@ export function routes(runRequest: z.ZodType): Route[] {
         args: [p.server as string, ...(q.get('tool') ? [q.get('tool') as string] : [])],
         options: {},
       }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/mcp/servers',
+      summary: 'The MCP servers the user added (secrets redacted)',
+      command: 'mcp list',
+      invocation: () => ({ args: [], options: {} }),
+    },
+    {
+      method: 'GET',
+      path: '/v1/mcp/servers/:name',
+      summary: 'One added MCP server (secrets redacted)',
+      command: 'mcp get',
+      invocation: (p) => ({ args: [p.name as string], options: {} }),
+    },
+    {
+      method: 'POST',
+      path: '/v1/mcp/servers',
+      summary:
+        'Add (or replace) an MCP server: a url, or a command with args (stdio only where the operator set GAGENT_ALLOW_STDIO=1)',
+      command: 'mcp add',
+      body: McpServerBody,
+      invocation: (_p, _q, body) => mcpAddInvocation(McpServerBody.parse(body)),
+    },
+    {
+      method: 'DELETE',
+      path: '/v1/mcp/servers/:name',
+      summary: 'Remove an added MCP server and any login to it',
+      command: 'mcp remove',
+      invocation: (p) => ({ args: [p.name as string], options: {} }),
     },
     {
       method: 'GET',
