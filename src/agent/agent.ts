@@ -6,18 +6,14 @@
 import { type ImageBudget, prepareForModel, type Size } from '../controllers/screenshot-scaling.js';
 import { ActionNotSupportedError, type Controller, type Screenshot } from '../controllers/types.js';
 import type { ActionCall, StepKind, StepOutcome } from '../domain/run.js';
-import { GagentError, InterruptedError, UnreachableError } from '../errors.js';
+import { UnreachableError } from '../errors.js';
 import type { ActionRegistry } from './actions/registry.js';
-import type { Action, ActionResult, McpAction } from './actions/types.js';
-import {
-  type ApprovalDecision,
-  type ApprovalPolicy,
-  type ApprovalRequest,
-  denialSentence,
-} from './approval.js';
+import type { Action, ActionResult } from './actions/types.js';
+import type { ApprovalDecision, ApprovalPolicy, ApprovalRequest } from './approval.js';
 import { condenseStep } from './condense.js';
 import { type Grounder, GroundingError } from './grounding.js';
-import { type McpAgent, type McpCounters, resultText } from './mcp-agent.js';
+import type { McpAgent, McpCounters } from './mcp-agent.js';
+import { runMcpStep } from './mcp-step.js';
 import { fenceUntrusted } from './prompts.js';
 import type { Worker, WorkerObserver } from './worker.js';
 
@@ -189,7 +185,7 @@ export class Agent {
       await this.deps.beforeAction?.();
 
       if (action.kind === 'mcp') {
-        const { outcome, approval } = await this.runMcp(step, action, decision.args, signal);
+        const { outcome, approval } = await runMcpStep(this.deps, step, action, decision.args, signal);
         await controller.afterMcpStep(signal);
         return finish('mcp', call, outcome, 'continue', 0, approval);
       }
@@ -247,118 +243,6 @@ export class Agent {
       throw err;
     } finally {
       mcp.endStep();
-    }
-  }
-
-  private async runMcp(
-    step: number,
-    action: McpAction,
-    args: Record<string, unknown>,
-    signal?: AbortSignal,
-  ): Promise<{ outcome: StepOutcome; approval: ApprovalDecision | null }> {
-    const { mcp } = this.deps;
-    const base = { action: action.name, provider: action.provider, tool: action.tool, args };
-    if (!(await this.deps.isAuthorized(action.provider))) {
-      const reason = `${action.provider} is no longer connected for this user, so agent.${action.name} cannot run; continue without it or use the screen`;
-      return { outcome: { type: 'refused', reason }, approval: null };
-    }
-    const decision = await this.approve(step, action, args, signal);
-    if (!decision.approved) {
-      const reason = denialSentence(action.name, decision);
-      // Told once: through the MCP outcome of the next prompt, not also as feedback.
-      mcp.record({
-        ...base,
-        resultText: '',
-        isError: false,
-        durationMs: 0,
-        skipped: 'denied',
-        error: reason,
-      });
-      return {
-        outcome: {
-          type: 'denied',
-          provider: action.provider,
-          tool: action.tool,
-          args,
-          by: decision.by,
-          reason,
-        },
-        approval: decision,
-      };
-    }
-    return { outcome: await this.callMcp(action, args, signal), approval: decision };
-  }
-
-  /** The trust model's answer, asking a person only when nothing else decides. */
-  private async approve(
-    step: number,
-    action: McpAction,
-    args: Record<string, unknown>,
-    signal?: AbortSignal,
-  ): Promise<ApprovalDecision> {
-    const { approval, observer } = this.deps;
-    const pre = await approval.precheck(action);
-    if ('decision' in pre) {
-      if (pre.decision.by !== 'read-only') observer?.onApprovalResolved?.(step, pre.decision);
-      return pre.decision;
-    }
-    const request: ApprovalRequest = {
-      step,
-      action: action.name,
-      provider: action.provider,
-      tool: action.tool,
-      args,
-      schemaOrder: action.schemaOrder,
-      destructive: action.annotations.destructive,
-      changes: pre.ask,
-    };
-    observer?.onApprovalRequested?.(request);
-    const decision = await approval.ask(action, request, signal);
-    observer?.onApprovalResolved?.(step, decision);
-    return decision;
-  }
-
-  private async callMcp(
-    action: McpAction,
-    args: Record<string, unknown>,
-    signal?: AbortSignal,
-  ): Promise<StepOutcome> {
-    const { mcp } = this.deps;
-    const base = { action: action.name, provider: action.provider, tool: action.tool, args };
-    const started = performance.now();
-    try {
-      const result = await action.handler(args, {
-        signal,
-        ground: () => Promise.reject(new Error('MCP actions locate nothing on the screen')),
-      });
-      if (result.type !== 'mcp') throw new Error('an MCP action returned a non-MCP result');
-      const text = resultText(result.result);
-      const isError = result.result.isError === true;
-      mcp.record({ ...base, resultText: text, isError, durationMs: result.durationMs });
-      return {
-        type: 'mcp',
-        provider: action.provider,
-        tool: action.tool,
-        args,
-        resultText: text,
-        isError,
-        durationMs: result.durationMs,
-      };
-    } catch (err) {
-      if (err instanceof InterruptedError) throw err;
-      // A server that died mid-run is an outcome the model can react to, never a hang or a crash.
-      const message = err instanceof GagentError ? err.message : String(err);
-      const durationMs = Math.round(performance.now() - started);
-      mcp.record({ ...base, resultText: '', isError: true, durationMs, error: message });
-      return {
-        type: 'mcp',
-        provider: action.provider,
-        tool: action.tool,
-        args,
-        resultText: message,
-        isError: true,
-        durationMs,
-      };
     }
   }
 }
