@@ -11,13 +11,17 @@ import fs from 'node:fs';
 export const TERM_GRACE_MS = 2_000;
 const POLL_MS = 25;
 
-/** Sends `signal` to every process of the group; false when the group is gone. */
+/**
+ * Sends `signal` to every process of the group; false when the group is gone, or holds only
+ * processes gagent may not signal (one that ran a setuid program): nothing gagent can end.
+ */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
     process.kill(-pgid, signal);
     return true;
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ESRCH') return false;
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ESRCH' || code === 'EPERM') return false;
     throw err;
   }
 }
@@ -88,14 +92,15 @@ export async function endProcessGroup(pgid: number, graceMs = TERM_GRACE_MS): Pr
 }
 
 /**
- * Why a watchdog process and not an exit handler: kill -9 runs no code in gagent, so only another
- * process can act, and it must learn of gagent's death without polling. The kernel closes every
- * descriptor of a dead process, so the watchdog blocks reading a pipe only gagent holds (Node opens
- * it close-on-exec: no other child inherits it); when `read` returns, gagent is gone, whatever
- * killed it. It is /bin/sh — no second Node per server — in its own session (not reached by the
- * terminal's Ctrl+C, which gagent handles itself). It ends the group the way gagent would, but
- * stops if the group is already gone, so a pgid reused after the group's end is not hit.
- * dash's kill takes no "--", hence "-$1" directly.
+ * Why a watchdog process: kill -9 runs no code in gagent, so only another process can act, and it
+ * must learn of gagent's death without polling. (PR_SET_PDEATHSIG is out of Node's reach and would
+ * reach only the direct child; a supervising Node per server would cost a runtime each.) The
+ * kernel closes every descriptor of a dead process, so the watchdog blocks reading a pipe only
+ * gagent holds — Node opens it close-on-exec, so no other child inherits it — and when `read`
+ * returns, gagent is gone, whatever killed it. It is /bin/sh, in its own session (the terminal's
+ * Ctrl+C and hangup reach gagent, which closes its servers itself). It ends the group as gagent
+ * would, and not at all if the group is already gone, so it cannot hit a stranger that reuses the
+ * number long after. dash's kill takes no "--", hence "-$1" directly.
  */
 const WATCHDOG_SCRIPT = `read _; kill -TERM "-$1" 2>/dev/null || exit 0; sleep ${TERM_GRACE_MS / 1000}; kill -KILL "-$1" 2>/dev/null; exit 0`;
 

@@ -16,14 +16,17 @@ export interface OpenedLog {
 }
 
 /** Opens `file` for appending (0600 when created, in a 0700 directory made if missing) and marks a start. */
-export function openServerLog(file: string, program: string): OpenedLog {
+export function openServerLog(file: string, server: string, program: string): OpenedLog {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   // No following a symlink planted at the log's name: the child's output would go where it points.
   const flags =
     fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;
   const fd = fs.openSync(file, flags, 0o600);
   try {
-    fs.writeSync(fd, `\n--- gagent started "${program}" at ${new Date().toISOString()} ---\n`);
+    fs.writeSync(
+      fd,
+      `\n--- gagent started the server "${server}" ("${program}") at ${new Date().toISOString()} ---\n`,
+    );
     return { fd, start: fs.fstatSync(fd).size };
   } catch (err) {
     fs.closeSync(fd);

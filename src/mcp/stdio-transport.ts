@@ -11,12 +11,21 @@ import os from 'node:os';
 import { deserializeMessage, serializeMessage } from '@modelcontextprotocol/sdk/shared/stdio.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import type { JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
-import { formatSize, oneLine } from '../format.js';
-import { sanitizeForTerminal } from '../terminal-text.js';
 import { MessageLines, MessageTooLargeError } from './message-lines.js';
 import { endProcessGroup, startWatchdog, type Watchdog, within } from './process-group.js';
 import { logTail, openServerLog } from './server-log.js';
 import { DEFAULT_MAX_RESULT_BYTES } from './session.js';
+import {
+  errno,
+  exitFailure,
+  notStarted,
+  StdioServerError,
+  spawnFailure,
+  strayOutput,
+  tooLarge,
+} from './stdio-failure.js';
+
+export { StdioServerError };
 
 export interface StdioServerSpec {
   /** Server name, for messages. */
@@ -32,23 +41,6 @@ export interface StdioServerSpec {
   /** The longest message the server may send (default 4 MB); past it the server is ended. */
   maxMessageBytes?: number;
 }
-
-/**
- * Why a stdio server failed, as a clause for the caller's sentence ("the program "foo" was not
- * found"). `kind`: it never started, it exited, or it broke the protocol on stdout.
- */
-export class StdioServerError extends Error {
-  constructor(
-    readonly kind: 'not_started' | 'exited' | 'bad_output',
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'StdioServerError';
-  }
-}
-
-const EXCERPT_CHARS = 80;
 
 export class StdioProcessTransport implements Transport {
   onclose?: () => void;
@@ -98,7 +90,7 @@ export class StdioProcessTransport implements Transport {
       throw new StdioServerError('not_started', `the working directory "${cwd}" does not exist`);
     let log: ReturnType<typeof openServerLog>;
     try {
-      log = openServerLog(logFile, command);
+      log = openServerLog(logFile, this.spec.name, command);
     } catch (err) {
       throw notStarted(`its log file "${logFile}" cannot be written (${errno(err)})`, err);
     }
@@ -126,7 +118,7 @@ export class StdioProcessTransport implements Transport {
       // (a signal Node could not send) matters less than the exit that follows; unheard, it would throw.
       child.on('error', (err) => {
         if (child.pid !== undefined) return;
-        this.failureError = this.spawnFailure(err);
+        this.failureError = spawnFailure(this.spec.command, err);
         reject(this.failureError);
       });
       child.once('spawn', () => resolve());
@@ -186,11 +178,7 @@ export class StdioProcessTransport implements Transport {
       lines = this.lines.push(chunk);
     } catch (err) {
       if (!(err instanceof MessageTooLargeError)) throw err;
-      this.fail(
-        'bad_output',
-        `the program wrote a message larger than ${formatSize(err.maxBytes)} on stdout`,
-        err,
-      );
+      this.fail(tooLarge(err));
       return;
     }
     for (const line of lines) {
@@ -199,14 +187,7 @@ export class StdioProcessTransport implements Transport {
       try {
         message = deserializeMessage(line);
       } catch (err) {
-        // The spec allows nothing but messages on stdout; a program that writes anything else
-        // there cannot be trusted to frame the rest, and waiting would only end in a timeout.
-        const excerpt = oneLine(sanitizeForTerminal(line), EXCERPT_CHARS);
-        this.fail(
-          'bad_output',
-          `the program wrote something other than an MCP message on stdout: "${excerpt}"`,
-          err,
-        );
+        this.fail(strayOutput(line, err));
         return;
       }
       this.answered = true;
@@ -220,8 +201,8 @@ export class StdioProcessTransport implements Transport {
     }
   }
 
-  private fail(kind: StdioServerError['kind'], message: string, cause?: unknown): void {
-    this.failureError = new StdioServerError(kind, message, { cause });
+  private fail(failure: StdioServerError): void {
+    this.failureError = failure;
     this.onerror?.(this.failureError);
     void this.shutdown();
   }
@@ -230,15 +211,14 @@ export class StdioProcessTransport implements Transport {
   private async exited(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     if (this.closing) return; // close() reports
     if (!this.failureError) {
-      const how = signal ? `was ended by ${signal}` : `exited with code ${code}`;
-      const when = this.answered ? '' : ' before answering';
-      const { logFile, env } = this.spec;
-      const tail = logTail(logFile, this.logStart, Object.values(env));
-      const ends = tail ? ` (it ends: "${tail}")` : '';
-      this.failureError = new StdioServerError(
-        'exited',
-        `the program ${how}${when}; its log: ${logFile}${ends}`,
-      );
+      const tail = logTail(this.spec.logFile, this.logStart, Object.values(this.spec.env));
+      this.failureError = exitFailure({
+        code,
+        signal,
+        answered: this.answered,
+        logFile: this.spec.logFile,
+        tail,
+      });
       this.onerror?.(this.failureError);
     }
     await this.shutdown();
@@ -252,7 +232,11 @@ export class StdioProcessTransport implements Transport {
       child.stdin?.end(); // the polite way first: servers exit when their input ends
       await endProcessGroup(child.pid as number);
       await this.watchdog?.stop();
-      // A process outside the group (one that left it) may still hold the pipes open.
+      // What the program wrote before it exited is still read, unless nobody wants it any more;
+      // past a second, a process outside the group (one that left it) holds the pipes open.
+      const stdout = child.stdout;
+      if (stdout && !this.closing && !this.failureError && !stdout.readableEnded && !stdout.destroyed)
+        await within(new Promise((resolve) => stdout.once('close', resolve)), 1_000);
       child.stdin?.destroy();
       child.stdout?.destroy();
       if (child.exitCode === null && child.signalCode === null)
@@ -268,14 +252,6 @@ export class StdioProcessTransport implements Transport {
     this.onclose?.();
   }
 
-  private spawnFailure(err: NodeJS.ErrnoException): StdioServerError {
-    const { command } = this.spec;
-    if (err.code === 'ENOENT') return notStarted(`the program "${command}" was not found`, err);
-    if (err.code === 'EACCES')
-      return notStarted(`the program "${command}" cannot be run (permission denied)`, err);
-    return notStarted(`the program "${command}" could not be started (${errno(err)})`, err);
-  }
-
   /** Only what the configuration names, plus PATH (to find the program) and HOME; never gagent's secrets. */
   private childEnv(): Record<string, string> {
     const own: Record<string, string> = { HOME: os.homedir() };
@@ -285,21 +261,12 @@ export class StdioProcessTransport implements Transport {
   }
 }
 
-function notStarted(message: string, cause: unknown): StdioServerError {
-  return new StdioServerError('not_started', message, { cause });
-}
-
 function isDirectory(dir: string): boolean {
   try {
     return fs.statSync(dir).isDirectory();
   } catch {
     return false;
   }
-}
-
-function errno(err: unknown): string {
-  const e = err as NodeJS.ErrnoException;
-  return e?.code ?? (e instanceof Error ? e.message : String(err));
 }
 
 function unrefStream(stream: unknown): void {
