@@ -12,6 +12,7 @@ import {
   InterruptedError,
   isNetworkError,
 } from '../errors.js';
+import { StdioServerError } from './stdio-failure.js';
 
 export type McpFailureKind = 'unauthorized' | 'unreachable' | 'timeout' | 'session_lost' | 'protocol';
 
@@ -37,6 +38,24 @@ export function classifyMcpError(
   if (err instanceof McpSessionError || err instanceof InterruptedError) return err;
   if (err instanceof Error && err.name === 'AbortError' && !(err instanceof McpError)) {
     return new InterruptedError();
+  }
+  if (err instanceof StdioServerError) {
+    // A program that never started is the configuration's to fix; one that died or broke the protocol is the server's.
+    const [kind, exitCode, what] =
+      err.kind === 'not_started'
+        ? (['unreachable', ExitCode.Usage, 'could not start'] as const)
+        : err.kind === 'exited'
+          ? (['unreachable', ExitCode.Unreachable, 'stopped'] as const)
+          : (['protocol', ExitCode.Failure, 'broke the protocol'] as const);
+    return new McpSessionError(
+      kind,
+      `The MCP server "${server}" ${what} while ${doing}: ${err.message}.`,
+      exitCode,
+      undefined,
+      {
+        cause: err,
+      },
+    );
   }
   if (err instanceof StreamableHTTPError) {
     const status = err.code ?? 0;

@@ -29,6 +29,8 @@ export interface StdioEndpoint {
   args: string[];
   /** The only variables the program gets besides PATH and HOME (values are secrets). */
   env: Record<string, string>;
+  /** PATH and HOME from gagent's environment: all the program inherits. */
+  inherited: { PATH?: string; HOME?: string };
   /** Where the program's stderr goes. */
   logFile: string;
 }

@@ -11,7 +11,7 @@ import type { FetchLike } from '../http.js';
 import { classifyMcpError, McpSessionError } from './errors.js';
 import type { Endpoint } from './server-config.js';
 import { parseToolPage } from './tool-list.js';
-import { type Connected, closeConnected, connectEndpoint } from './transport.js';
+import { type Connected, closeConnected, connectEndpoint, explainFailure } from './transport.js';
 
 export interface McpSessionOptions {
   /** Server name, for messages. */
@@ -130,7 +130,11 @@ export class McpSession {
     try {
       return await fn();
     } catch (err) {
-      const classified = classifyMcpError(err, this.options.name, doing);
+      const classified = classifyMcpError(
+        explainFailure(this.connected.transport, err),
+        this.options.name,
+        doing,
+      );
       if (!(classified instanceof McpSessionError) || classified.kind !== 'session_lost' || this.closed)
         throw classified;
       await this.client.close().catch(() => {});
@@ -138,7 +142,7 @@ export class McpSession {
       try {
         return await fn();
       } catch (retryErr) {
-        throw classifyMcpError(retryErr, this.options.name, doing);
+        throw classifyMcpError(explainFailure(this.connected.transport, retryErr), this.options.name, doing);
       }
     }
   }

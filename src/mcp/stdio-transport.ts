@@ -33,8 +33,10 @@ export interface StdioServerSpec {
   /** Resolved through PATH like any program; never through a shell. */
   command: string;
   args: string[];
-  /** The child's whole environment, with PATH and HOME from gagent's own added (these win over them). */
+  /** The variables the configuration names (they win over `inherited`). */
   env: Record<string, string>;
+  /** PATH and HOME from gagent's own environment (config.childEnv): the only ones the child inherits. */
+  inherited: { PATH?: string; HOME?: string };
   cwd?: string;
   /** Where the child's stderr goes (appended; created 0600 in a 0700 directory). */
   logFile: string;
@@ -254,10 +256,8 @@ export class StdioProcessTransport implements Transport {
 
   /** Only what the configuration names, plus PATH (to find the program) and HOME; never gagent's secrets. */
   private childEnv(): Record<string, string> {
-    const own: Record<string, string> = { HOME: os.homedir() };
-    // gagent's own PATH, read here because a child needs exactly it and nothing else of the environment.
-    if (process.env.PATH !== undefined) own.PATH = process.env.PATH;
-    return { ...own, ...this.spec.env };
+    const { PATH, HOME } = this.spec.inherited;
+    return { HOME: HOME ?? os.homedir(), ...(PATH !== undefined ? { PATH } : {}), ...this.spec.env };
   }
 }
 

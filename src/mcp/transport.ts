@@ -14,6 +14,7 @@ import type { FetchLike } from '../http.js';
 import { packageVersion } from '../package-root.js';
 import { boundedFetch } from './bounded-fetch.js';
 import type { Endpoint, HttpEndpoint } from './server-config.js';
+import { StdioProcessTransport } from './stdio-transport.js';
 
 const CLIENT_INFO = { name: 'gagent', version: packageVersion(import.meta.url) };
 
@@ -57,6 +58,14 @@ function wantsLegacySse(err: unknown): boolean {
   return status >= 400 && status < 500 && status !== 401 && status !== 403 && status !== 429;
 }
 
+/**
+ * What really went wrong: when a stdio program dies or breaks the protocol, the client only sees
+ * "Connection closed"; the transport knows why.
+ */
+export function explainFailure(transport: Transport, err: unknown): unknown {
+  return (transport instanceof StdioProcessTransport && transport.failure) || err;
+}
+
 async function attempt(transport: Transport, options: TransportOptions): Promise<Client> {
   const client = new Client(CLIENT_INFO);
   try {
@@ -64,13 +73,24 @@ async function attempt(transport: Transport, options: TransportOptions): Promise
     return client;
   } catch (err) {
     await client.close().catch(() => {});
-    throw err;
+    throw explainFailure(transport, err);
   }
 }
 
 /** Connects a client to the endpoint (initialize included); errors are the SDK's, unclassified. */
 export async function connectEndpoint(endpoint: Endpoint, options: TransportOptions): Promise<Connected> {
-  if (endpoint.kind === 'stdio') throw new Error('stdio pending');
+  if (endpoint.kind === 'stdio') {
+    const transport = new StdioProcessTransport({
+      name: options.name,
+      command: endpoint.command,
+      args: endpoint.args,
+      env: endpoint.env,
+      inherited: endpoint.inherited,
+      logFile: endpoint.logFile,
+      maxMessageBytes: options.maxResultBytes,
+    });
+    return { client: await attempt(transport, options), transport, kind: 'stdio' };
+  }
   if (endpoint.mode === 'sse') {
     const transport = httpTransport(endpoint, true, options);
     return { client: await attempt(transport, options), transport, kind: 'sse' };

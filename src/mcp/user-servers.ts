@@ -31,6 +31,8 @@ export interface UserServerContext {
   logFile: (name: string) => string;
   /** Whether stdio servers may start here (serve and workers: only with GAGENT_ALLOW_STDIO=1). */
   allowStdio: boolean;
+  /** PATH and HOME, the only variables of gagent's a stdio program inherits. */
+  inherited: { PATH?: string; HOME?: string };
 }
 
 function composioConfig(row: McpConnectionRow, ctx: UserServerContext): ServerConfig {
@@ -54,6 +56,7 @@ function addedConfig(row: McpServerRow, ctx: UserServerContext): ServerConfig {
         command: row.command ?? '',
         args: row.args ?? [],
         env: row.env ?? {},
+        inherited: ctx.inherited,
         logFile: ctx.logFile(row.name),
       },
       trustReadOnlyHints,
@@ -117,6 +120,7 @@ export async function userServerConfigs(
     composioHeaders: (row) => mcpHeaders(row.url, row.headers, config.composio),
     logFile: (name) => stdioLogFile(config.home, userId, name),
     allowStdio: config.allowStdioServers,
+    inherited: { PATH: config.childEnv.PATH, HOME: config.childEnv.HOME },
   });
   for (const server of configs) for (const secret of serverSecrets(server)) secrets.add(secret);
   return configs;

@@ -135,13 +135,22 @@ async function keepScreenshots(
   });
 }
 
-/** Whether a provider's tools may be used now: env servers while configured, accounts while authorized. */
+/**
+ * Whether a provider's tools may be used now: env servers while configured, added servers while
+ * the user keeps them (mcp remove mid-run stops them), accounts while authorized.
+ */
 function authorization(config: Config, store: Store, registry: McpRegistry | null) {
   const envServers = new Set(config.mcpServers.map((s) => s.name));
-  return async (provider: string) =>
-    registry?.get(provider)?.config.source === 'env'
-      ? envServers.has(provider)
-      : store.accounts.isAuthorized(config.user, provider);
+  return async (provider: string) => {
+    switch (registry?.get(provider)?.config.source) {
+      case 'env':
+        return envServers.has(provider);
+      case 'user':
+        return (await store.mcpServers.get(config.user, provider)) !== undefined;
+      default:
+        return store.accounts.isAuthorized(config.user, provider);
+    }
+  };
 }
 
 export async function runTask(

@@ -41,6 +41,7 @@ export function fixtureSpec(flags: string[] = [], extra: Partial<StdioServerSpec
     command: process.execPath,
     args: [FIXTURE, ...flags],
     env: {},
+    inherited: { PATH: process.env.PATH, HOME: process.env.HOME },
     logFile: path.join(tempDir(), 'logs', 'fixture.log'),
     ...extra,
   };
