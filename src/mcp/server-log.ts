@@ -15,9 +15,25 @@ export interface OpenedLog {
   start: number;
 }
 
-/** Opens `file` for appending (0600 when created, in a 0700 directory made if missing) and marks a start. */
+/** A log past this at a server's start is kept as `<file>.1` (one generation) and begun afresh. */
+export const LOG_ROTATE_BYTES = 5 * 1024 * 1024;
+
+function rotateIfLarge(file: string): void {
+  try {
+    const stat = fs.lstatSync(file);
+    if (stat.isFile() && stat.size > LOG_ROTATE_BYTES) fs.renameSync(file, `${file}.1`);
+  } catch {
+    // No log yet (or it cannot be looked at: opening it says why).
+  }
+}
+
+/**
+ * Opens `file` for appending (0600 when created, in a 0700 directory made if missing) and marks a
+ * start. A chatty server's log is rotated at start, so it never grows without bound across runs.
+ */
 export function openServerLog(file: string, server: string, program: string): OpenedLog {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  rotateIfLarge(file);
   // No following a symlink planted at the log's name: the child's output would go where it points.
   const flags =
     fs.constants.O_WRONLY | fs.constants.O_APPEND | fs.constants.O_CREAT | fs.constants.O_NOFOLLOW;

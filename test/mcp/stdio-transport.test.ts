@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { describe, expect, it } from 'vitest';
+import { LOG_ROTATE_BYTES } from '../../src/mcp/server-log.js';
 import { StdioProcessTransport } from '../../src/mcp/stdio-transport.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { isRunning, killIfRunning } from '../helpers/processes.js';
@@ -117,6 +118,17 @@ describe('StdioProcessTransport keeps the server apart from gagent', () => {
       /^an older run said this\n[\s\S]*fatal: the setting FOO/,
     );
     expect(transport.failure?.message).not.toContain('older run');
+  });
+
+  it('keeps one older generation of a log grown past its limit, and starts the log afresh', async () => {
+    const spec = fixtureSpec(['--exit-at-once', '3']);
+    fs.mkdirSync(path.dirname(spec.logFile), { recursive: true, mode: 0o700 });
+    fs.writeFileSync(spec.logFile, 'x'.repeat(LOG_ROTATE_BYTES + 1), { mode: 0o600 });
+    const { connect } = open(spec);
+    await expect(connect()).rejects.toThrow();
+    expect(fs.statSync(`${spec.logFile}.1`).size).toBe(LOG_ROTATE_BYTES + 1);
+    expect(fs.statSync(spec.logFile).size).toBeLessThan(10_000);
+    expect(fs.readFileSync(spec.logFile, 'utf8')).toContain('fatal: the setting FOO');
   });
 });
 
