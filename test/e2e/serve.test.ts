@@ -287,7 +287,8 @@ describe('gagent serve stays up whatever its clients and Composio do', () => {
         (hog) => new Promise((r) => (hog.connecting ? hog.once('connect', r).once('close', r) : r(0))),
       ),
     );
-    await new Promise((r) => setTimeout(r, 200));
+    // The server cuts the excess as it accepts them; a loaded machine may take a while to get there.
+    await until(async () => (hogs.filter((hog) => !hog.destroyed).length <= 64 ? true : undefined));
     expect(hogs.filter((hog) => !hog.destroyed).length).toBeLessThanOrEqual(64);
     expect(await alive()).toBe(200);
     for (const hog of hogs) hog.destroy();
