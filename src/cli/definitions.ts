@@ -162,6 +162,31 @@ export const define = {
       .option('--args-json <json>', 'all arguments as one JSON object')
       .addOption(userOption())
       .addOption(jsonOption()),
+  'mcp login': () =>
+    new Command('login')
+      .description("sign in to a remote MCP server you added (the server's own OAuth, in a browser)")
+      .argument('<name>', 'the server, as gagent mcp list shows it')
+      .addOption(userOption())
+      .option(
+        '--no-browser',
+        'print the link instead of opening a browser; the sign-in still ends at the local callback',
+      )
+      .option(
+        '--callback-port <port>',
+        'a fixed port for the local callback (a server that accepts only the redirect URI registered with it)',
+      )
+      .option(
+        '--client-id <id>',
+        'a client id registered at the authorization server, instead of registering',
+      )
+      .option('--timeout <seconds>', 'how long to wait for the sign-in', '300')
+      .addOption(jsonOption()),
+  'mcp logout': () =>
+    new Command('logout')
+      .description('forget the login to a remote MCP server (its tokens and client registration)')
+      .argument('<name>', 'the server, as gagent mcp list shows it')
+      .addOption(userOption())
+      .addOption(jsonOption()),
   'debug mcp-client': () =>
     new Command('mcp-client')
       .description('MCP servers of the user: source, URL, headers (redacted), session, state, latency, tools')
@@ -204,6 +229,7 @@ export const GROUPS: Record<string, string> = {
   runs: 'the history of runs',
   approvals: 'remembered "always" approvals of MCP tools',
   tools: 'the MCP tools of connected accounts',
+  mcp: 'MCP servers you add yourself, and signing in to them',
   debug: 'look inside: registry, redirect, Composio, database',
 };
 
@@ -224,6 +250,8 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   'approvals revoke': async () => (await import('./commands/approvals.js')).approvalsRevokeCommand,
   'tools list': async () => (await import('./commands/tools.js')).toolsListCommand,
   'tools call': async () => (await import('./commands/tools.js')).toolsCallCommand,
+  'mcp login': async () => (await import('./commands/mcp-login.js')).mcpLoginCommand,
+  'mcp logout': async () => (await import('./commands/mcp-login.js')).mcpLogoutCommand,
   'debug mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,
   'debug redirect': async () => (await import('./commands/debug-composio.js')).debugRedirectCommand,
   'debug composio-ping': async () => (await import('./commands/debug-composio.js')).debugComposioPingCommand,
