@@ -113,6 +113,30 @@ describe('the answer a login accepts', () => {
     );
   });
 
+  it('a server that asks for credentials but offers no OAuth: one sentence, exit 3', async () => {
+    const { startFakeMcpServer } = await import('../fakes/mcp/server.js');
+    const keyed = cleanups.later(await startFakeMcpServer({ tools: [], bearer: 'api-key' }));
+    const store = await openStore();
+    const failure = await signIn(store, { name: 'keyed', url: keyed.url.href }).catch((e) => e);
+    expect(failure.exitCode).toBe(3);
+    expect(failure.message).toBe(
+      'The MCP server "keyed" asks for credentials but offers no OAuth sign-in that gagent could find.',
+    );
+    expect(failure.hint).toContain('give it as a header');
+  });
+
+  it('an authorization server without registration: it says to register by hand, with the flags to use', async () => {
+    const fake = cleanups.later(await startOAuthFake({ registration: false }));
+    const store = await openStore();
+    const failure = await signIn(store, { name: 'fake', url: fake.url }).catch((e) => e);
+    expect(failure.exitCode).toBe(3);
+    expect(failure.message).toBe(
+      'The authorization server of the MCP server "fake" does not let gagent register itself.',
+    );
+    expect(failure.hint).toContain('gagent mcp login fake --client-id <id> --callback-port <port>');
+    expect(fake.authorizations).toHaveLength(0);
+  });
+
   it('says so when a server answers without any login', async () => {
     const { startFakeMcpServer, text } = await import('../fakes/mcp/server.js');
     const open = cleanups.later(

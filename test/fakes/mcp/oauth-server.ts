@@ -35,6 +35,8 @@ export interface OAuthFakeOptions {
   iss?: 'right' | 'wrong' | 'absent';
   /** The authorization endpoint answers access_denied. */
   deny?: boolean;
+  /** The metadata names no registration endpoint: clients are registered by hand. */
+  registration?: false;
 }
 
 interface Grant {
@@ -170,12 +172,14 @@ export async function startOAuthFake(options: OAuthFakeOptions = {}): Promise<OA
   };
 
   const express = createMcpExpressApp({ host: '127.0.0.1' });
-  if (options.iss !== undefined) {
-    // Served before the SDK's router, which has no field for RFC 9207.
+  if (options.iss !== undefined || options.registration === false) {
+    // Served before the SDK's router, which has no field for RFC 9207 and always offers registration.
+    const { registration_endpoint, ...metadata } = createOAuthMetadata({ provider, issuerUrl });
     express.get('/.well-known/oauth-authorization-server', (_req: unknown, res: { json(v: unknown): void }) =>
       res.json({
-        ...createOAuthMetadata({ provider, issuerUrl }),
-        authorization_response_iss_parameter_supported: true,
+        ...metadata,
+        ...(options.registration === false ? {} : { registration_endpoint }),
+        ...(options.iss !== undefined ? { authorization_response_iss_parameter_supported: true } : {}),
       }),
     );
   }
