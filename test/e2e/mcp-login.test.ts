@@ -177,7 +177,7 @@ describe('gagent mcp login', () => {
     );
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(
-      /^gagent: Timed out after 1 s waiting for the sign-in to the MCP server "demo"\. Open the link and finish signing in, or run gagent mcp login demo again \(use --timeout for more time\)\.$/m,
+      /^gagent: Timed out after 1 s waiting for the sign-in to the MCP server "demo"\. Open the link and finish signing in, or run gagent mcp login demo again \(use --timeout for more time\); if the sign-in page said the client is unknown, run gagent mcp logout demo first\.$/m,
     );
     expect(result.stdout).toBe('');
     expect(await storedSecrets(home, 'demo')).toBeUndefined();

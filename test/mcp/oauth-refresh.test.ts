@@ -145,6 +145,23 @@ describe('a stored login in use', () => {
     expect(classified.exitCode).toBe(4);
     expect(String(classified.stack)).not.toContain(tokens?.access_token);
   });
+  it('a token of the SDK example past its stored expiry, with no refresh token: log in again, exit 3, without asking the server', async () => {
+    const example = cleanups.later(await startSdkOAuthExample());
+    const store = await openStore();
+    const server = { name: 'demo', url: example.url };
+    await signIn(store, server);
+    await expireIn(store, -1_000, 'demo');
+    const failure = await connectWithStoredLogin(store, server).then(
+      async (session) => {
+        await session.close();
+        return new Error('connected with an expired login');
+      },
+      (err: unknown) => err,
+    );
+    const classified = classifyMcpError(failure, 'demo', 'connecting');
+    expect(classified.message).toBe('The MCP server "demo" needs you to log in again: gagent mcp login demo');
+    expect(classified.exitCode).toBe(3);
+  });
 });
 
 describe('two processes sharing one login', () => {

@@ -61,7 +61,7 @@ function waitForAnswer(options: LoginOptions, result: Promise<OAuthCallback>): P
           new GagentError(
             `Timed out after ${Math.round(options.timeoutMs / 1000)} s waiting for the sign-in to the MCP server "${name}".`,
             ExitCode.Failure,
-            `Open the link and finish signing in, or run gagent mcp login ${name} again (use --timeout for more time).`,
+            `Open the link and finish signing in, or run gagent mcp login ${name} again (use --timeout for more time); if the sign-in page said the client is unknown, run gagent mcp logout ${name} first.`,
           ),
         ),
       options.timeoutMs,

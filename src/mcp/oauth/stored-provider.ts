@@ -27,6 +27,7 @@ import { type RefreshContext, refreshAhead, waitForOtherRefresh } from './refres
 import {
   expiresSoon,
   expiryOf,
+  hasExpired,
   type OAuthServer,
   redirectUrisOf,
   secretsOf,
@@ -145,6 +146,10 @@ export class StoredOAuthProvider implements OAuthClientProvider {
     if (!tokens) return undefined;
     this.remember(tokens);
     this.served = tokens.refresh_token;
+    // Past its expiry with nothing left to renew it: the login is spent, whatever the server would
+    // answer (some answer a stale token with a 500, not a 401).
+    if (row && hasExpired(row, this.now()) && (!tokens.refresh_token || tokens.refresh_token === this.spent))
+      throw mcpLoginRequired(this.name);
     // A refresh token the server refused is not offered again (the SDK would spend a request on it).
     if (tokens.refresh_token && tokens.refresh_token === this.spent) {
       const { refresh_token: _spent, ...rest } = tokens;

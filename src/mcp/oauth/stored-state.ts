@@ -68,6 +68,11 @@ export function expiresSoon(row: McpOauthRow, now: number): boolean {
   return Number.isNaN(at) || at - now <= ahead;
 }
 
+/** True once the stored access token's expiry has passed (unknown expiry: never). */
+export function hasExpired(row: McpOauthRow, now: number): boolean {
+  return row.expiresAt !== null && Date.parse(row.expiresAt) <= now;
+}
+
 /** Every secret a stored state holds, for redaction. */
 export function secretsOf(tokens?: OAuthTokens, client?: OAuthClientInformationMixed): string[] {
   return [tokens?.access_token, tokens?.refresh_token, tokens?.id_token, client?.client_secret].filter(
