@@ -16,8 +16,13 @@ function collect(value: string, previous: string[] = []): string[] {
 export const define = {
   connect: () =>
     new Command('connect')
-      .description("connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug)")
-      .argument('<provider>', 'gmail, slack, or another Composio toolkit slug')
+      .description(
+        "connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug), or sign in to a remote MCP server you added",
+      )
+      .argument(
+        '<provider>',
+        'gmail, slack, another Composio toolkit slug, or the name of a remote MCP server you added',
+      )
       .addOption(userOption())
       .option(
         '--no-browser',

@@ -10,9 +10,11 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { storedClient, storedTokens } from '../../src/mcp/oauth/stored-state.js';
 import { Store } from '../../src/store/store.js';
 import { startOAuthFake } from '../fakes/mcp/oauth-server.js';
+import { unavailable } from '../helpers/binaries.js';
 import { cleanupAfterEach } from '../helpers/cleanup.js';
 import { type CliResult, cliEnv, runGagent, spawnGagent, tempHome } from '../helpers/cli.js';
 import { connectWithStoredLogin } from '../helpers/mcp-oauth.js';
+import { startProxy } from '../helpers/proxy.js';
 import { freePort, startSdkOAuthExample } from '../helpers/sdk-oauth-example.js';
 
 const FAKE_BROWSER = fileURLToPath(new URL('../fixtures/browser.mjs', import.meta.url));
@@ -259,5 +261,21 @@ describe('gagent connect and mcp logout of an added server', () => {
     const again = keep(await runGagent(['mcp', 'logout', 'fake', '--json'], env));
     expect(again.code).toBe(0);
     expect(JSON.parse(again.stdout)).toMatchObject({ loggedOut: false });
+  });
+});
+
+describe.skipIf(unavailable(['tinyproxy'], 'the proxy test'))('mcp login behind a proxy', () => {
+  it('sends every OAuth request (discovery, registration, token) through HTTP_PROXY', async () => {
+    const example = cleanups.later(await startSdkOAuthExample());
+    const proxy = cleanups.later(await startProxy());
+    const home = await homeWith([{ name: 'demo', url: example.url }]);
+    const result = keep(
+      await runGagent(['mcp', 'login', 'demo', '--json'], browserEnv(home, { HTTP_PROXY: proxy.url }).env),
+    );
+    expect(result.code, result.stderr).toBe(0);
+    // The authorization server has a port of its own: whatever reached it went through the proxy.
+    const authPort = new URL(example.authServer).port;
+    expect(proxy.requests()).toContain(`CONNECT localhost:${authPort} HTTP/1.1`);
+    await storedSecrets(home, 'demo');
   });
 });
