@@ -16,8 +16,13 @@ function collect(value: string, previous: string[] = []): string[] {
 export const define = {
   connect: () =>
     new Command('connect')
-      .description("connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug)")
-      .argument('<provider>', 'gmail, slack, or another Composio toolkit slug')
+      .description(
+        "connect an account through Composio's hosted OAuth (gmail, slack, or any toolkit slug), or sign in to a remote MCP server you added",
+      )
+      .argument(
+        '<provider>',
+        'gmail, slack, another Composio toolkit slug, or the name of a remote MCP server you added',
+      )
       .addOption(userOption())
       .option(
         '--no-browser',
@@ -219,6 +224,31 @@ export const define = {
       .option('--args-json <json>', 'all arguments as one JSON object')
       .addOption(userOption())
       .addOption(jsonOption()),
+  'mcp login': () =>
+    new Command('login')
+      .description("sign in to a remote MCP server you added (the server's own OAuth, in a browser)")
+      .argument('<name>', 'the server, as gagent mcp list shows it')
+      .addOption(userOption())
+      .option(
+        '--no-browser',
+        'print the link instead of opening a browser; the sign-in still ends at the local callback',
+      )
+      .option(
+        '--callback-port <port>',
+        'a fixed port for the local callback (a server that accepts only the redirect URI registered with it)',
+      )
+      .option(
+        '--client-id <id>',
+        'a client id registered at the authorization server, instead of registering',
+      )
+      .option('--timeout <seconds>', 'how long to wait for the sign-in', '300')
+      .addOption(jsonOption()),
+  'mcp logout': () =>
+    new Command('logout')
+      .description('forget the login to a remote MCP server (its tokens and client registration)')
+      .argument('<name>', 'the server, as gagent mcp list shows it')
+      .addOption(userOption())
+      .addOption(jsonOption()),
   'debug mcp-client': () =>
     new Command('mcp-client')
       .description('MCP servers of the user: source, URL, headers (redacted), session, state, latency, tools')
@@ -260,7 +290,7 @@ export type OptionsOf<P extends CommandPath> = ReturnType<ReturnType<(typeof def
 export const GROUPS: Record<string, string> = {
   runs: 'the history of runs',
   approvals: 'remembered "always" approvals of MCP tools',
-  mcp: 'MCP servers the user adds: remote (HTTP, SSE) or local programs (stdio)',
+  mcp: 'MCP servers you add yourself — remote (HTTP, SSE) or local programs (stdio) — and signing in to them',
   tools: 'the MCP tools of connected accounts and added servers',
   debug: 'look inside: registry, redirect, Composio, database',
 };
@@ -287,6 +317,8 @@ export const handlers: { [P in CommandPath]: () => Promise<CommandHandler<Option
   'mcp import': async () => (await import('./commands/mcp-servers.js')).mcpImportCommand,
   'tools list': async () => (await import('./commands/tools.js')).toolsListCommand,
   'tools call': async () => (await import('./commands/tools.js')).toolsCallCommand,
+  'mcp login': async () => (await import('./commands/mcp-login.js')).mcpLoginCommand,
+  'mcp logout': async () => (await import('./commands/mcp-login.js')).mcpLogoutCommand,
   'debug mcp-client': async () => (await import('./commands/debug-mcp-client.js')).debugMcpClientCommand,
   'debug redirect': async () => (await import('./commands/debug-composio.js')).debugRedirectCommand,
   'debug composio-ping': async () => (await import('./commands/debug-composio.js')).debugComposioPingCommand,

@@ -18,7 +18,7 @@ export async function withRegistry<T>(
   fn: (registry: McpRegistry) => Promise<T>,
 ): Promise<T> {
   const registry = await Registry.connect(
-    select(await userServerConfigs(ctx.config, await ctx.store(), ctx.redactor)),
+    select(await userServerConfigs(ctx.config, await ctx.store(), ctx.redactor, { fetch: ctx.http.fetch })),
     registryOptions(ctx),
   );
   try {

@@ -4,11 +4,10 @@
  * The callback is a hint, not proof: the caller confirms the account with Composio.
  */
 
-import { createHash } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { GagentError, UsageError } from '../errors.js';
-import { requestTarget } from '../request-target.js';
+import { UsageError } from '../errors.js';
+import { listenForCallback } from './loopback-server.js';
+
+export { html } from './loopback-server.js';
 
 export interface CallbackResult {
   connectedAccountId: string | null;
@@ -27,30 +26,6 @@ export interface CallbackServer {
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
 const DEFAULT_PATH = '/callback';
-const CLOSE_GRACE_MS = 500;
-
-const STYLE = 'body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto}';
-
-/**
- * What every page of a callback may do: show its text and its one style, nothing else — no
- * script, no request, no frame around it, no form, and no Referer (its URL holds the `state`).
- */
-const PAGE_HEADERS = {
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'`,
-  'x-content-type-options': 'nosniff',
-  'referrer-policy': 'no-referrer',
-  'cache-control': 'no-store',
-};
-
-function page(title: string, body: string): string {
-  const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-  return `<!doctype html><html><head><meta charset="utf-8"><title>gagent — ${escapeHtml(title)}</title><style>${STYLE}</style></head><body><h1>${escapeHtml(title)}</h1><p>${escapeHtml(body)}</p></body></html>`;
-}
-
-export function html(res: http.ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, { ...PAGE_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-  res.end(page(title, body));
-}
 
 export interface CallbackAddress {
   /** The host as it appears in the callback URL. */
@@ -151,67 +126,19 @@ export async function startCallbackServer(options: {
   redirect?: URL;
 }): Promise<CallbackServer> {
   const { host, bindHost, port: requestedPort, path, params } = callbackAddress(options.redirect);
-
-  let accepted = false;
-  let resolveResult!: (result: CallbackResult) => void;
-  const result = new Promise<CallbackResult>((resolve) => {
-    resolveResult = resolve;
+  const server = await listenForCallback<CallbackResult>({
+    bindHost,
+    port: requestedPort,
+    path,
+    answer: (query, accepted) => {
+      const { outcome, ...shown } = answerCallback(query, options.state, accepted);
+      return { page: shown, outcome };
+    },
+    portInUseHint:
+      'Stop whatever uses it, or set COMPOSIO_REDIRECT to a free port (or unset it to let gagent pick one).',
   });
-
-  const server = http.createServer((req, res) => {
-    const url = requestTarget(req.url);
-    if (url?.pathname !== path) return html(res, 404, 'Not found', 'This address is not part of gagent.');
-    if (req.method !== 'GET') {
-      res.writeHead(405, { ...PAGE_HEADERS, allow: 'GET' }).end();
-      return;
-    }
-    const answer = answerCallback(url.searchParams, options.state, accepted);
-    html(res, answer.status, answer.title, answer.body);
-    if (answer.outcome) {
-      accepted = true;
-      resolveResult(answer.outcome);
-    }
-  });
-
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (err: NodeJS.ErrnoException) => {
-      if (err.code === 'EADDRINUSE') {
-        reject(
-          new GagentError(
-            `Port ${requestedPort} on ${bindHost} is already in use, so the OAuth callback server cannot start.`,
-            undefined,
-            'Stop whatever uses it, or set COMPOSIO_REDIRECT to a free port (or unset it to let gagent pick one).',
-          ),
-        );
-      } else {
-        reject(
-          new GagentError(
-            `The OAuth callback server cannot listen on ${bindHost}:${requestedPort}: ${err.message}.`,
-          ),
-        );
-      }
-    });
-    server.listen(requestedPort, bindHost, () => resolve());
-  });
-  const port = (server.address() as AddressInfo).port;
-  const callback = new URL(`http://${host === '::1' ? '[::1]' : host}:${port}${path}`);
+  const callback = new URL(`http://${host === '::1' ? '[::1]' : host}:${server.port}${path}`);
   for (const [k, v] of params) callback.searchParams.set(k, v);
   callback.searchParams.set('state', options.state);
-
-  return {
-    url: callback.toString(),
-    port,
-    result,
-    close: () =>
-      new Promise<void>((resolve) => {
-        // A page being served is finished; idle keep-alive sockets (browsers hold them) are dropped,
-        // and anything still open after a moment is cut so gagent never waits on a browser.
-        const force = setTimeout(() => server.closeAllConnections(), CLOSE_GRACE_MS);
-        server.close(() => {
-          clearTimeout(force);
-          resolve();
-        });
-        server.closeIdleConnections();
-      }),
-  };
+  return { url: callback.toString(), port: server.port, result: server.result, close: server.close };
 }

@@ -1,6 +1,8 @@
 /** MCP failures as one sentence with an exit code, and a kind the registry and session act on. */
 
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { InvalidGrantError, InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import {
   ExitCode,
@@ -30,6 +32,20 @@ export class McpSessionError extends GagentError {
 
 const REQUEST_TIMEOUT = -32001;
 
+/**
+ * A server the user logged in to (MCP OAuth) no longer takes what gagent holds, and refreshing
+ * did not help: only the user can sign in again, and a run never starts that on its own.
+ */
+export function mcpLoginRequired(server: string, options?: { cause?: unknown }): McpSessionError {
+  return new McpSessionError(
+    'unauthorized',
+    `The MCP server "${server}" needs you to log in again: gagent mcp login ${server}`,
+    ExitCode.NotAuthorized,
+    undefined,
+    options,
+  );
+}
+
 export function classifyMcpError(
   err: unknown,
   server: string,
@@ -38,6 +54,15 @@ export function classifyMcpError(
   if (err instanceof McpSessionError || err instanceof InterruptedError) return err;
   if (err instanceof Error && err.name === 'AbortError' && !(err instanceof McpError)) {
     return new InterruptedError();
+  }
+  // The SDK's OAuth client wanted an interactive login, or the authorization server refused the
+  // refresh token: either way the stored login is spent.
+  if (
+    err instanceof UnauthorizedError ||
+    err instanceof InvalidGrantError ||
+    err instanceof InvalidTokenError
+  ) {
+    return mcpLoginRequired(server, { cause: err });
   }
   if (err instanceof StdioServerError) {
     // A program that never started is the configuration's to fix; one that died or broke the protocol is the server's.

@@ -14,6 +14,7 @@ import type { FetchLike } from '../http.js';
 import { packageVersion } from '../package-root.js';
 import { boundedFetch } from './bounded-fetch.js';
 import type { Endpoint, HttpEndpoint } from './server-config.js';
+import { withServerHeaders } from './server-headers.js';
 import { StdioProcessTransport } from './stdio-transport.js';
 
 const CLIENT_INFO = { name: 'gagent', version: packageVersion(import.meta.url) };
@@ -34,9 +35,11 @@ export interface Connected {
 }
 
 function httpTransport(endpoint: HttpEndpoint, sse: boolean, options: TransportOptions): Transport {
+  // The server's headers go to its own origin only: the SDK would also send requestInit's to an
+  // authorization server, often another host.
+  const fetch = withServerHeaders(options.fetch ?? globalThis.fetch, endpoint.url, endpoint.headers);
   const common = {
-    requestInit: { headers: endpoint.headers },
-    fetch: boundedFetch(options.maxResultBytes, options.fetch as never),
+    fetch: boundedFetch(options.maxResultBytes, fetch as never),
     ...(endpoint.authProvider ? { authProvider: endpoint.authProvider } : {}),
   };
   if (sse) return new SSEClientTransport(new URL(endpoint.url), common);

@@ -6,9 +6,11 @@
 import path from 'node:path';
 import { mcpHeaders } from '../composio/mcp-headers.js';
 import type { Config, EnvMcpServer } from '../config.js';
+import type { FetchLike } from '../http.js';
 import type { McpConnectionRow } from '../store/accounts.js';
 import type { McpServerRow } from '../store/mcp-servers.js';
 import type { Store } from '../store/store.js';
+import { mcpAuthProvider } from './oauth/auth-provider.js';
 import { McpRegistry, type RegistryOptions } from './registry.js';
 import { type HttpTransportMode, type ServerConfig, serverSecrets } from './server-config.js';
 
@@ -106,12 +108,18 @@ export interface SecretSink {
   add(secret: string): void;
 }
 
+export interface UserServerOptions {
+  /** The command's HTTP stack: with it, a server the user logged in to carries its OAuth login. */
+  fetch?: FetchLike;
+}
+
 export async function userServerConfigs(
   config: Config,
   store: Store,
   secrets: SecretSink,
-  userId = config.user,
+  options: UserServerOptions = {},
 ): Promise<ServerConfig[]> {
+  const userId = config.user;
   const [composio, added] = await Promise.all([
     store.accounts.activeMcpConnections(userId),
     store.mcpServers.list(userId),
@@ -123,7 +131,35 @@ export async function userServerConfigs(
     inherited: { PATH: config.childEnv.PATH, HOME: config.childEnv.HOME },
   });
   for (const server of configs) for (const secret of serverSecrets(server)) secrets.add(secret);
+  if (options.fetch) await attachLogins(configs, added, { store, userId, fetch: options.fetch, secrets });
   return configs;
+}
+
+/** The stored OAuth login of each remote server the user added and signed in to (mcp login). */
+async function attachLogins(
+  configs: ServerConfig[],
+  added: McpServerRow[],
+  access: { store: Store; userId: string; fetch: FetchLike; secrets: SecretSink },
+): Promise<void> {
+  await Promise.all(
+    configs.map(async (server) => {
+      const row = added.find((r) => r.name === server.name);
+      if (server.source !== 'user' || server.endpoint.kind !== 'http' || !row) return;
+      const authProvider = await mcpAuthProvider({
+        store: access.store,
+        userId: access.userId,
+        server: {
+          name: row.name,
+          url: server.endpoint.url,
+          oauthClientId: row.oauthClientId,
+          oauthCallbackPort: row.oauthCallbackPort,
+        },
+        fetch: access.fetch,
+        onSecret: (secret) => access.secrets.add(secret),
+      });
+      if (authProvider) server.endpoint.authProvider = authProvider;
+    }),
+  );
 }
 
 /** The registry options the config sets: the connect timeout and the result cap. */
@@ -138,7 +174,7 @@ export async function startUserRegistry(
   secrets: SecretSink,
   options: RegistryOptions = {},
 ): Promise<McpRegistry> {
-  return McpRegistry.start(await userServerConfigs(config, store, secrets), {
+  return McpRegistry.start(await userServerConfigs(config, store, secrets, { fetch: options.fetch }), {
     ...registryDefaults(config),
     ...options,
   });
@@ -151,7 +187,7 @@ export async function connectUserRegistry(
   secrets: SecretSink,
   options: RegistryOptions = {},
 ): Promise<McpRegistry> {
-  return McpRegistry.connect(await userServerConfigs(config, store, secrets), {
+  return McpRegistry.connect(await userServerConfigs(config, store, secrets, { fetch: options.fetch }), {
     ...registryDefaults(config),
     ...options,
   });

@@ -3,7 +3,7 @@
  * Removing a server removes its OAuth state in the same transaction; re-adding it at another URL
  * drops the old state (tokens belong to the server they were issued for).
  */
-import { and, asc, eq, ne } from 'drizzle-orm';
+import { and, asc, eq, isNull, lt, ne, or } from 'drizzle-orm';
 import type { Database } from './database.js';
 import type { Tables } from './tables.js';
 import type { McpTransportKind } from './tables-mcp.js';
@@ -28,7 +28,10 @@ export interface NewMcpServer {
 
 /** What a login or a refresh saves: only the fields given change. */
 export type McpOauthPatch = Partial<
-  Pick<McpOauthRow, 'clientInformation' | 'tokens' | 'expiresAt' | 'codeVerifier' | 'issuer'>
+  Pick<
+    McpOauthRow,
+    'clientInformation' | 'tokens' | 'expiresAt' | 'codeVerifier' | 'issuer' | 'refreshingUntil'
+  >
 >;
 
 export class McpServerRepository {
@@ -130,6 +133,56 @@ export class McpServerRepository {
         .values({ userId, name, serverUrl, ...patch, updatedAt })
         .onConflictDoUpdate({ target: [o.userId, o.name], set: { serverUrl, ...patch, updatedAt } }),
     );
+  }
+
+  /**
+   * Saves `patch` only if the row still passes `check` (read under a row lock on PostgreSQL, in a
+   * write transaction on SQLite), so a process never overwrites what another one saved meanwhile.
+   */
+  async updateOauthIf(
+    userId: string,
+    name: string,
+    check: (row: McpOauthRow) => boolean,
+    patch: McpOauthPatch,
+  ): Promise<boolean> {
+    const o = this.o;
+    const postgres = this.database.dialect === 'postgres';
+    return this.database.transaction(async (tx) => {
+      const select = tx
+        .select()
+        .from(o)
+        .where(and(eq(o.userId, userId), eq(o.name, name)))
+        .limit(1);
+      const [row] = await (postgres ? select.for('update') : select);
+      if (!row || !check(row)) return false;
+      await tx
+        .update(o)
+        .set({ ...patch, updatedAt: new Date().toISOString() })
+        .where(and(eq(o.userId, userId), eq(o.name, name)));
+      return true;
+    });
+  }
+
+  /**
+   * Claims the right to refresh a server's tokens until `until` (ISO), unless another process
+   * holds an unexpired claim; returns whether this one got it.
+   */
+  async claimOauthRefresh(userId: string, name: string, until: string, now: string): Promise<boolean> {
+    const o = this.o;
+    const claimed = await this.database.query((db) =>
+      db
+        .update(o)
+        .set({ refreshingUntil: until })
+        .where(
+          and(
+            eq(o.userId, userId),
+            eq(o.name, name),
+            or(isNull(o.refreshingUntil), lt(o.refreshingUntil, now)),
+          ),
+        )
+        .returning({ name: o.name }),
+    );
+    return claimed.length > 0;
   }
 
   /** Forgets a server's OAuth state (logout, or credentials the server no longer accepts). */

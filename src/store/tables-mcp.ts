@@ -53,6 +53,12 @@ export function defineMcpTables(k: DialectKit) {
       codeVerifier: text('code_verifier'),
       /** The authorization server's issuer, checked against `iss` on the callback where advertised. */
       issuer: text('issuer'),
+      /**
+       * While a process refreshes the tokens, until when it may (ISO time): the others wait for it
+       * instead of spending the same refresh token, which a rotating authorization server would
+       * take as a stolen token and revoke. A crashed refresher's claim simply lapses.
+       */
+      refreshingUntil: text('refreshing_until'),
       updatedAt: text('updated_at').notNull().default(now),
     },
     (t) => [primaryKey({ columns: [t.userId, t.name] })],

@@ -176,7 +176,9 @@ describe('any Streamable-HTTP MCP server through GAGENT_MCP_<NAME>_URL', () => {
   it('exits 3 for a provider that is not connected, and 4 when the server is down', async () => {
     const missing = await gagent(['tools', 'call', 'gmail', 'GMAIL_SEND_EMAIL']);
     expect(missing.code).toBe(3);
-    expect(missing.stderr).toContain('Connect it with gagent connect gmail, add it with gagent mcp add gmail');
+    expect(missing.stderr).toContain(
+      'Connect it with gagent connect gmail, add it with gagent mcp add gmail',
+    );
     await weather.close();
     const down = await gagent(['tools', 'call', 'weather', 'get_forecast', '--arg', 'city=Paris']);
     expect(down.code).toBe(4);

@@ -28,6 +28,12 @@ export const connectCommand: CommandHandler<OptionsOf<'connect'>> = async (ctx, 
   const timeoutMs = parseTimeoutSeconds(options.timeout) * 1000;
   const { config, output, signal } = ctx;
   const store = await ctx.store();
+  // A remote MCP server the user added signs in with its own OAuth, not through Composio.
+  const added = await store.mcpServers.get(config.user, args[0] ?? '');
+  if (added && added.transport !== 'stdio') {
+    const { loginAndReport } = await import('./mcp-login.js');
+    return loginAndReport(ctx, added, { browser: options.browser !== false, timeout: options.timeout });
+  }
   const manager = await accountManager(ctx, { notify: (line) => output.info(`  ${line}`) });
   const openLinks = options.browser !== false && shouldOpenBrowser(config);
   const flow = new ConnectFlow(config, store, manager, {

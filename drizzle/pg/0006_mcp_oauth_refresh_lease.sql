@@ -1,0 +1,1 @@
+ALTER TABLE "mcp_oauth" ADD COLUMN "refreshing_until" text;
